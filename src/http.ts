@@ -1,0 +1,81 @@
+/**
+ * HTTP for the Amazon endpoints: undici with a timeout on every request and undici's RetryAgent for
+ * transient failures (retry-after honoured, attempts bounded). Each caller states which failures are safe
+ * to repeat: a token request always is, a rotation only when Amazon certainly did not act on it.
+ */
+import { Agent, RetryAgent, type Dispatcher } from 'undici'
+
+export interface HttpResponse {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  text: string
+}
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  retries: number
+  /** Delay before the first retry when the server sends no retry-after; doubles each time up to maxDelayMs. */
+  minDelayMs: number
+  maxDelayMs: number
+  /** Response statuses worth another attempt. */
+  statusCodes: number[]
+  /** undici/network error codes worth another attempt. */
+  errorCodes: string[]
+}
+
+/** Errors where the request never reached the server: always safe to repeat. */
+export const NOT_SENT_ERRORS = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']
+/** Errors where the request may have been processed: repeat only idempotent requests. */
+export const AMBIGUOUS_ERRORS = ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']
+
+export interface HttpClient {
+  post(url: string, headers: Record<string, string>, body: string): Promise<HttpResponse>
+  close(): Promise<void>
+}
+
+export function createHttpClient(options: {
+  timeoutMs: number
+  retry: RetryPolicy
+  onRetry?: (what: string, delayMs: number, attempt: number) => void
+}): HttpClient {
+  const { timeoutMs, retry, onRetry } = options
+  const agent = new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs })
+  const dispatcher = new RetryAgent(agent, {
+    maxRetries: retry.retries,
+    methods: ['POST'],
+    statusCodes: retry.statusCodes,
+    errorCodes: retry.errorCodes,
+    // Hand the last response to the caller (with its error body) instead of a generic error.
+    throwOnError: false,
+    retry(err, { state }, callback) {
+      const { statusCode, code, headers } = err as Error & { statusCode?: number; code?: string; headers?: Record<string, string> }
+      const retryable = statusCode !== undefined ? retry.statusCodes.includes(statusCode) : retry.errorCodes.includes(code ?? '')
+      if (!retryable || state.counter > retry.retries) return callback(err)
+      const delayMs = retryAfterMs(headers?.['retry-after'], retry.maxDelayMs) ?? Math.min(retry.minDelayMs * 2 ** (state.counter - 1), retry.maxDelayMs)
+      onRetry?.(statusCode !== undefined ? `HTTP ${statusCode}` : (code ?? 'network error'), delayMs, state.counter)
+      setTimeout(() => callback(null), delayMs)
+    },
+  })
+
+  return {
+    async post(url, headers, body) {
+      const response: Dispatcher.ResponseData = await dispatcher.request({
+        origin: new URL(url).origin,
+        path: new URL(url).pathname + new URL(url).search,
+        method: 'POST',
+        headers,
+        body,
+      })
+      return { status: response.statusCode, headers: response.headers, text: await response.body.text() }
+    },
+    close: () => dispatcher.close(),
+  }
+}
+
+/** retry-after in seconds or as an HTTP date; capped so that a server cannot stall the run. */
+function retryAfterMs(value: string | undefined, capMs: number): number | undefined {
+  if (!value) return undefined
+  const seconds = Number(value)
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now()
+  return Number.isFinite(ms) && ms >= 0 ? Math.min(ms, capMs) : undefined
+}

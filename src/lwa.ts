@@ -1,0 +1,71 @@
+/**
+ * Login with Amazon: the token endpoint, for the grantless rotation token and for proving that a client
+ * secret works. Every access token is masked the moment it arrives.
+ */
+import type { HttpClient } from './http.js'
+
+export const ROTATION_SCOPE = 'sellingpartnerapi::client_credential:rotation'
+
+export class LwaError extends Error {
+  constructor(
+    readonly status: number,
+    /** The OAuth error code (invalid_client, invalid_grant, …), or 'unexpected_response'. */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'LwaError'
+  }
+  /** LWA answers invalid_client when the secret is wrong, expired, or (just after a rotation) not active yet. */
+  get secretRejected(): boolean {
+    return this.code === 'invalid_client'
+  }
+}
+
+export interface Lwa {
+  /** A client_credentials token with the rotation scope. */
+  rotationToken(clientSecret: string): Promise<string>
+  /** A seller token from a refresh_token grant: proves the secret works for SP-API calls too. */
+  refreshGrant(clientSecret: string, refreshToken: string): Promise<string>
+}
+
+export function createLwa(options: { endpoint: string; clientId: string; http: HttpClient; mask: (secret: string) => void }): Lwa {
+  const { endpoint, clientId, http, mask } = options
+
+  async function token(form: Record<string, string>, what: string): Promise<string> {
+    const response = await http.post(
+      endpoint,
+      { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' },
+      new URLSearchParams(form).toString(),
+    )
+    const json = safeJson(response.text)
+    if (response.status === 200 && typeof json?.access_token === 'string') {
+      mask(json.access_token)
+      if (typeof json.refresh_token === 'string') mask(json.refresh_token)
+      return json.access_token
+    }
+    // Only LWA's error code and description are repeated: both are Amazon's fixed texts, never our values.
+    const code = typeof json?.error === 'string' ? json.error : 'unexpected_response'
+    const description = typeof json?.error_description === 'string' ? `: ${json.error_description}` : ''
+    throw new LwaError(response.status, code, `LWA refused the ${what} (HTTP ${response.status} ${code}${description})`)
+  }
+
+  return {
+    rotationToken: (clientSecret) =>
+      token({ grant_type: 'client_credentials', scope: ROTATION_SCOPE, client_id: clientId, client_secret: clientSecret }, 'rotation token request'),
+    refreshGrant: (clientSecret, refreshToken) =>
+      token(
+        { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, client_secret: clientSecret },
+        'refresh_token grant',
+      ),
+  }
+}
+
+function safeJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text)
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
