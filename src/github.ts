@@ -80,7 +80,7 @@ export function createGitHubStore(options: {
     const cached = keys.get(id)
     if (cached && !fresh) return cached
     const { params, key } = paths(target)
-    const { data } = await call(target, 'read the public key of', () => octokit.request(key, params))
+    const { data } = await call(target, 'read the public key', () => octokit.request(key, params))
     keys.set(id, data as PublicKey)
     return data as PublicKey
   }
@@ -88,7 +88,7 @@ export function createGitHubStore(options: {
   async function put(target: Target, name: string, value: string, key: PublicKey): Promise<number> {
     const { params, put } = paths(target)
     const encrypted_value = await seal(value, key.key)
-    const { status } = await call(target, 'write the secret to', () =>
+    const { status } = await call(target, 'write the secret', () =>
       octokit.request(put, { ...params, secret_name: name, encrypted_value, key_id: key.key_id }),
     )
     return status
@@ -139,6 +139,6 @@ async function call<T>(target: Target, what: string, request: () => Promise<T>):
     // GitHub's own message only: the Octokit error also carries the request, body included.
     const detail = typeof e.response?.data?.message === 'string' ? e.response.data.message : status ? `HTTP ${status}` : String(e.name ?? 'request failed')
     const hint = advice(status, target)
-    throw new GitHubError(status, `Could not ${what} ${formatTarget(target)}: ${status ? `HTTP ${status} ` : ''}${detail}.${hint ? ` ${hint}` : ''}`)
+    throw new GitHubError(status, `could not ${what}: ${status ? `HTTP ${status} ` : ''}${detail}.${hint ? ` ${hint}` : ''}`)
   }
 }

@@ -34,6 +34,9 @@ export interface Queue {
 export function createQueue(options: { url: string; region: string }): Queue {
   const client = new SQSClient({
     region: options.region,
+    // The endpoint comes from the region (taken from the queue URL) and the SDK's own settings, so that
+    // AWS_ENDPOINT_URL_SQS, FIPS and dual-stack settings are honoured rather than overridden by the URL's host.
+    useQueueUrlAsEndpoint: false,
     // The SDK's standard retry mode covers throttling and 5xx; bound the attempts and every request.
     maxAttempts: 5,
     // Long polls last up to 20 s, so a request may take that long before it is late.

@@ -1,0 +1,26 @@
+/**
+ * dist/ is what the runner executes, so it must be exactly a fresh build of src/. Rebuild into a scratch
+ * folder with the project's own build command and compare every file byte for byte.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { expect, it } from 'vitest'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+it('dist/ equals a fresh build of src/ (run `npm run build` and commit dist/ when this fails)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'lwa-rotation-dist-'))
+  const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  // The same command as `npm run build`, pointed at the scratch folder.
+  const args = scripts.build!.replace(/^ncc /, '').replace('-o dist', `-o ${out}`).split(' ')
+  execFileSync(join(root, 'node_modules', '.bin', 'ncc'), args, { cwd: root, stdio: 'pipe', timeout: 120_000 })
+
+  const files = readdirSync(out).sort()
+  expect(readdirSync(join(root, 'dist')).sort()).toEqual(files)
+  for (const file of files) {
+    expect(readFileSync(join(root, 'dist', file)).equals(readFileSync(join(out, file))), `dist/${file} is stale`).toBe(true)
+  }
+}, 180_000)

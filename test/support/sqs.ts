@@ -1,0 +1,43 @@
+/** A real SQS-compatible server (fauxqs) on loopback, reached with the same SDK the action uses. */
+import { SQSClient } from '@aws-sdk/client-sqs'
+import { startFauxqs, type FauxqsServer } from 'fauxqs'
+
+export const AWS_REGION = 'us-east-1'
+export const AWS_TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' }
+
+export interface Sqs {
+  server: FauxqsServer
+  endpoint: string
+  client: SQSClient
+  /** Creates a queue; retention defaults to 14 days as the README recommends. */
+  createQueue(name: string, attributes?: Record<string, string>): string
+  /** What the queue holds now, without receiving anything. */
+  contents(name: string): { visible: string[]; inFlight: string[]; delayed: string[] }
+  close(): Promise<void>
+}
+
+export async function startSqs(): Promise<Sqs> {
+  const server = await startFauxqs({ port: 0, logger: false })
+  const endpoint = `http://127.0.0.1:${server.port}`
+  const client = new SQSClient({ region: AWS_REGION, endpoint, credentials: AWS_TEST_CREDENTIALS })
+  return {
+    server,
+    endpoint,
+    client,
+    createQueue: (name, attributes = {}) =>
+      server.createQueue(name, { attributes: { MessageRetentionPeriod: String(14 * 86400), ...attributes } }).queueUrl,
+    contents(name) {
+      const q = server.inspectQueue(name)
+      if (!q) throw new Error(`no queue ${name}`)
+      return {
+        visible: q.messages.ready.map((m) => m.body),
+        inFlight: q.messages.inflight.map((m) => m.message.body),
+        delayed: q.messages.delayed.map((m) => m.body),
+      }
+    },
+    async close() {
+      client.destroy()
+      await server.stop()
+    },
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * One isolated world for an end-to-end case: a fauxqs SQS server with the application's queue, the Amazon
+ * and GitHub simulators on loopback, a registered application and a repository with a token that may write
+ * its secrets. `run()` executes the bundled action against it and throws on any leak.
+ */
+import { randomBytes } from 'node:crypto'
+import { startAmazonSim, type AmazonSim, type AmazonSimOptions } from '../sim/amazon.ts'
+import { startGitHubSim, type GitHubSim } from '../sim/github.ts'
+import { findLeaks, runAction, type RunOptions, type RunResult } from './action.ts'
+import { AWS_REGION, AWS_TEST_CREDENTIALS, startSqs, type Sqs } from './sqs.ts'
+
+export const REPO = 'octo/shop'
+export const SECRET_NAME = 'LWA_CLIENT_SECRET'
+
+export interface WorldOptions {
+  amazon?: Partial<Omit<AmazonSimOptions, 'sqs'>>
+  environments?: string[]
+  /** Queue attributes, e.g. a short MessageRetentionPeriod. */
+  queueAttributes?: Record<string, string>
+  /** Register the application without a queue for the new-secret notification. */
+  notEnrolled?: boolean
+}
+
+export interface World {
+  sqs: Sqs
+  amazon: AmazonSim
+  github: GitHubSim
+  queueName: string
+  queueUrl: string
+  clientId: string
+  initialSecret: string
+  refreshToken: string
+  githubToken: string
+  /** Adds another application on the same queue (several apps may share one). */
+  addApplication(): { clientId: string; secret: string }
+  /** The inputs of a plain run, with overrides. */
+  inputs(overrides?: Record<string, string>): Record<string, string>
+  env(overrides?: Record<string, string>): Record<string, string>
+  run(options?: Partial<RunOptions>): Promise<RunResult>
+  /** Plaintext GitHub holds for a scope ('owner/repo' or 'owner/repo:env'). */
+  stored(scope?: string, name?: string): string | undefined
+  /** The new-secret messages for a client id still in the queue, visible or in flight. */
+  pendingSecrets(clientId?: string): string[]
+  close(): Promise<void>
+}
+
+const random = (bytes = 16) => randomBytes(bytes).toString('hex')
+
+export async function createWorld(options: WorldOptions = {}): Promise<World> {
+  const sqs = await startSqs()
+  const queueName = `sp-api-notifications-${random(4)}`
+  const queueUrl = sqs.createQueue(queueName, options.queueAttributes)
+  const amazon = await startAmazonSim({ sqs: sqs.client, notificationDelayMs: 200, usagePlanIntervalMs: 60_000, ...options.amazon })
+  const github = await startGitHubSim()
+  github.addRepo(REPO, { environments: options.environments ?? ['production'] })
+  const githubToken = `ghs_${random(18)}`
+  github.addToken(githubToken, { write: [REPO] })
+
+  const extraSecrets: string[] = [githubToken]
+  const refreshToken = `Atzr|${random(32)}`
+  extraSecrets.push(refreshToken)
+  const addApplication = () => {
+    const app = { clientId: `amzn1.application-oa2-client.${random()}`, secret: `amzn1.oa2-cs.v1.${random(32)}` }
+    amazon.addApplication({ ...app, refreshToken, queueUrl: options.notEnrolled ? undefined : queueUrl })
+    extraSecrets.push(app.secret)
+    return app
+  }
+  const { clientId, secret: initialSecret } = addApplication()
+
+  const world: World = {
+    sqs,
+    amazon,
+    github,
+    queueName,
+    queueUrl,
+    clientId,
+    initialSecret,
+    refreshToken,
+    githubToken,
+    addApplication,
+    inputs: (overrides = {}) => ({
+      'client-id': clientId,
+      'client-secret': initialSecret,
+      'sqs-queue-url': queueUrl,
+      'github-token': githubToken,
+      'lwa-endpoint': amazon.lwaEndpoint,
+      'sp-api-endpoint': amazon.spApiEndpoint,
+      'receive-timeout': '30',
+      ...overrides,
+    }),
+    env: (overrides = {}) => ({
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: REPO,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_REGION,
+      AWS_ACCESS_KEY_ID: AWS_TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: AWS_TEST_CREDENTIALS.secretAccessKey,
+      ...overrides,
+    }),
+    async run(runOptions = {}) {
+      const result = await runAction({
+        ...runOptions,
+        inputs: runOptions.inputs ?? world.inputs(),
+        env: { ...world.env(), ...runOptions.env },
+      })
+      // Every end-to-end run is checked for leaks of every value that must stay secret.
+      const leaks = findLeaks(result, [...extraSecrets, ...amazon.issued()])
+      if (leaks.length) throw new Error(`The action leaked secrets:\n${leaks.join('\n')}`)
+      return result
+    },
+    stored: (scope = REPO, name = SECRET_NAME) => github.secret(scope, name)?.value,
+    pendingSecrets(id = clientId) {
+      const { visible, inFlight, delayed } = sqs.contents(queueName)
+      return [...visible, ...inFlight, ...delayed].flatMap((body) => {
+        try {
+          const n = JSON.parse(body) as { notificationType?: string; payload?: { applicationOAuthClientNewSecret?: { clientId: string; newClientSecret: string } } }
+          const p = n.payload?.applicationOAuthClientNewSecret
+          return n.notificationType === 'APPLICATION_OAUTH_CLIENT_NEW_SECRET' && p?.clientId === id ? [p.newClientSecret] : []
+        } catch {
+          return []
+        }
+      })
+    },
+    async close() {
+      await Promise.allSettled([amazon.close(), github.close()])
+      await sqs.close()
+    },
+  }
+  return world
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest'
+import { readInputs } from '../../src/inputs.ts'
+
+const base: Record<string, string> = {
+  'client-id': 'amzn1.application-oa2-client.0123456789abcdef0123456789abcdef',
+  'client-secret': 'amzn1.oa2-cs.v1.secret',
+  'sqs-queue-url': 'https://sqs.eu-west-1.amazonaws.com/123456789012/sp-api-notifications',
+  'github-token': 'ghs_token',
+}
+const env = { GITHUB_REPOSITORY: 'octo/shop' }
+const read = (overrides: Record<string, string> = {}) => (name: string) => ({ ...base, ...overrides })[name] ?? ''
+const error = (overrides: Record<string, string>, environment: NodeJS.ProcessEnv = env) => {
+  try {
+    readInputs(read(overrides), environment)
+  } catch (e) {
+    return (e as Error).message
+  }
+  throw new Error('expected an error')
+}
+
+describe('readInputs', () => {
+  it('applies the documented defaults', () => {
+    const inputs = readInputs(read(), env)
+    expect(inputs).toMatchObject({
+      secretName: 'LWA_CLIENT_SECRET',
+      region: 'na',
+      verify: true,
+      receiveTimeoutSeconds: 300,
+      lwaEndpoint: 'https://api.amazon.com/auth/o2/token',
+      spApiEndpoint: 'https://sellingpartnerapi-na.amazon.com',
+      awsRegion: 'eu-west-1',
+      githubApiUrl: 'https://api.github.com',
+      refreshToken: undefined,
+      targets: [{ kind: 'repository', owner: 'octo', repo: 'shop' }],
+    })
+  })
+
+  it('picks the SP-API endpoint of the region', () => {
+    expect(readInputs(read({ region: 'EU' }), env).spApiEndpoint).toBe('https://sellingpartnerapi-eu.amazon.com')
+    expect(readInputs(read({ region: 'fe' }), env).spApiEndpoint).toBe('https://sellingpartnerapi-fe.amazon.com')
+  })
+
+  it.each([
+    [{ 'client-id': '' }, 'Input client-id: is required'],
+    [{ 'client-secret': '' }, 'Input client-secret: is required'],
+    [{ 'github-token': '' }, 'Input github-token: is required'],
+    [{ 'sqs-queue-url': '' }, 'Input sqs-queue-url: is required'],
+    [{ 'client-id': 'my-app' }, 'Input client-id: is not an LWA client id'],
+    [{ 'client-secret': 'two words' }, 'Input client-secret: contains white space'],
+    [{ 'secret-name': '1SECRET' }, 'Input secret-name:'],
+    [{ 'secret-name': 'github_token' }, 'starts with GITHUB_'],
+    [{ 'secret-name': 'LWA-SECRET' }, 'only letters, digits and _'],
+    [{ region: 'us' }, 'Input region: \'us\' is not a region. Use na, eu or fe'],
+    [{ 'receive-timeout': 'soon' }, 'Input receive-timeout: \'soon\' is not a whole number'],
+    [{ 'receive-timeout': '-5' }, 'Input receive-timeout:'],
+    [{ 'receive-timeout': '0' }, 'must be between 1 and 3600'],
+    [{ 'receive-timeout': '86400' }, 'must be between 1 and 3600'],
+    [{ verify: 'yes' }, 'Input verify: \'yes\' is not a boolean'],
+    [{ 'lwa-endpoint': 'http://api.amazon.com/auth/o2/token' }, 'Input lwa-endpoint: must be an https URL'],
+    [{ 'sp-api-endpoint': 'http://10.0.0.5:8080' }, 'Input sp-api-endpoint: must be an https URL'],
+    [{ 'sp-api-endpoint': 'not a url' }, 'Input sp-api-endpoint: \'not a url\' is not a URL'],
+    [{ 'sqs-queue-url': 'https://example.com/123456789012/q' }, 'Input sqs-queue-url: \'example.com\' is not an SQS host'],
+    [{ 'sqs-queue-url': 'arn:aws:sqs:us-east-1:123456789012:q' }, 'Input sqs-queue-url:'],
+    [{ 'sqs-queue-url': 'https://sqs.us-east-1.amazonaws.com/q' }, 'is not an SQS queue URL'],
+    [{ targets: 'organization:octo' }, 'Input targets: targets line 1 (\'organization:octo\'): organization targets are not supported yet'],
+    [{ targets: 'bucket:x' }, 'unknown target kind \'bucket\''],
+    [{ targets: 'repository\nrepository:OCTO/shop' }, 'targets line 2 (\'repository:OCTO/shop\'): duplicate target'],
+    [{ targets: 'repository:not a repo' }, 'is not a repository in OWNER/REPO form'],
+    [{ targets: 'environment:' }, 'an environment target needs a name'],
+    [{ targets: '\n \n' }, 'Input targets: targets is empty'],
+  ])('rejects %j', (overrides, message) => {
+    expect(error(overrides)).toContain(message)
+  })
+
+  it('never repeats a secret value in an error', () => {
+    const secret = 'amzn1.oa2-cs.v1.has space'
+    expect(error({ 'client-secret': secret })).not.toContain(secret)
+  })
+
+  it('allows plain http only for loopback hosts', () => {
+    const inputs = readInputs(read({ 'lwa-endpoint': 'http://127.0.0.1:9000/auth/o2/token', 'sp-api-endpoint': 'http://localhost:9001/' }), env)
+    expect(inputs.lwaEndpoint).toBe('http://127.0.0.1:9000/auth/o2/token')
+    expect(inputs.spApiEndpoint).toBe('http://localhost:9001')
+  })
+
+  it('accepts an emulator queue only with a custom SQS endpoint, and takes its region from the host', () => {
+    const url = 'http://sqs.us-east-2.localhost:4566/000000000000/notifications'
+    expect(error({ 'sqs-queue-url': url })).toContain('is not an SQS host')
+    const inputs = readInputs(read({ 'sqs-queue-url': url }), { ...env, AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:4566' })
+    expect(inputs.awsRegion).toBe('us-east-2')
+  })
+
+  it('needs a region for a queue URL that names none', () => {
+    const url = 'http://127.0.0.1:4566/000000000000/notifications'
+    const custom = { ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }
+    expect(error({ 'sqs-queue-url': url }, custom)).toContain('AWS_REGION is not set')
+    expect(readInputs(read({ 'sqs-queue-url': url }), { ...custom, AWS_REGION: 'ap-south-1' }).awsRegion).toBe('ap-south-1')
+  })
+
+  it('parses every target form', () => {
+    const inputs = readInputs(
+      read({ targets: 'repository\nrepository:octo/other\n\nenvironment:prod:eu\nenvironment:octo/other:staging' }),
+      env,
+    )
+    expect(inputs.targets).toEqual([
+      { kind: 'repository', owner: 'octo', repo: 'shop' },
+      { kind: 'repository', owner: 'octo', repo: 'other' },
+      { kind: 'environment', owner: 'octo', repo: 'shop', environment: 'prod:eu' },
+      { kind: 'environment', owner: 'octo', repo: 'other', environment: 'staging' },
+    ])
+  })
+
+  it('needs GITHUB_REPOSITORY for the short target forms', () => {
+    expect(error({}, {})).toContain('GITHUB_REPOSITORY is not set')
+  })
+})
