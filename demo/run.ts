@@ -14,7 +14,10 @@ const dim = (s: string) => `\x1b[2m${s}\x1b[0m`
 
 /** What the runner shows: commands consumed, groups folded into headings, masked values as ***. */
 function showLog(run: RunResult): void {
-  const masks = run.stdout.split('\n').filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length))
+  const masks = run.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('::add-mask::'))
+    .map((l) => l.slice('::add-mask::'.length))
   const mask = (line: string) => masks.reduce((text, secret) => text.split(secret).join('***'), line)
   for (const line of run.stdout.split('\n')) {
     if (line === '' || line.startsWith('::add-mask::') || line === '::endgroup::') continue
@@ -33,7 +36,8 @@ function showSummary(run: RunResult): void {
 
 function showState(world: World, label: string): void {
   const amazonSecret = world.amazon.currentSecret(world.clientId)
-  const check = (scope: string) => (world.stored(scope) === amazonSecret ? 'holds the new secret ✔' : world.stored(scope) ? 'holds another value ✘' : 'not written')
+  const check = (scope: string) =>
+    world.stored(scope) === amazonSecret ? 'holds the new secret ✔' : world.stored(scope) ? 'holds another value ✘' : 'not written'
   console.log(bold(`\nState after ${label}`))
   console.log(`  Amazon rotations: ${world.amazon.rotations(world.clientId)}`)
   console.log(`  GitHub ${REPO}: ${check(REPO)} (opened from the sealed box by the simulator)`)
@@ -57,7 +61,10 @@ try {
 console.log(bold('━━ Part 2: a write refused after the rotation, then a re-run ━━\n'))
 world = await createWorld()
 try {
-  world.github.failNext({ method: 'PUT', path: /\/environments\// }, { status: 403, body: { message: 'Resource not accessible by personal access token' } })
+  world.github.failNext(
+    { method: 'PUT', path: /\/environments\// },
+    { status: 403, body: { message: 'Resource not accessible by personal access token' } },
+  )
   const failed = await world.run({ inputs: inputsOf(world) })
   showLog(failed)
   showState(world, 'the failed run')

@@ -36,22 +36,24 @@ const MAX_RATE_LIMIT_WAIT_SECONDS = 120
 const RATE_LIMIT_RETRIES = 3
 const REQUEST_TIMEOUT_MS = 30_000
 
-export function createGitHubStore(options: {
-  token: string
-  baseUrl: string
-  warn: (message: string) => void
-}): SecretStore {
+export function createGitHubStore(options: { token: string; baseUrl: string; warn: (message: string) => void }): SecretStore {
   const { warn } = options
   // @actions/github's fetch goes through the runner's proxy settings; add a timeout to each attempt.
   const baseFetch = (defaults.request?.fetch ?? fetch) as typeof fetch
   const timedFetch: typeof fetch = (url, init) =>
-    baseFetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) : AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+    baseFetch(url, {
+      ...init,
+      signal: init?.signal
+        ? AbortSignal.any([init.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
+        : AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    })
 
-  const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-    const retrying = retryCount < RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS
-    warn(`GitHub ${kind} rate limit on ${request.method} ${request.url}; ${retrying ? `retrying in ${retryAfter} s` : 'giving up'}.`)
-    return retrying
-  }
+  const onLimit =
+    (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      const retrying = retryCount < RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS
+      warn(`GitHub ${kind} rate limit on ${request.method} ${request.url}; ${retrying ? `retrying in ${retryAfter} s` : 'giving up'}.`)
+      return retrying
+    }
   const octokit = getOctokit(
     options.token,
     {
@@ -67,12 +69,16 @@ export function createGitHubStore(options: {
   const paths = (target: Target) => {
     const params = { owner: target.owner, repo: target.repo }
     return target.kind === 'repository'
-      ? { params, key: 'GET /repos/{owner}/{repo}/actions/secrets/public-key', put: 'PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}' } as const
-      : {
+      ? ({
+          params,
+          key: 'GET /repos/{owner}/{repo}/actions/secrets/public-key',
+          put: 'PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}',
+        } as const)
+      : ({
           params: { ...params, environment_name: target.environment },
           key: 'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key',
           put: 'PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}',
-        } as const
+        } as const)
   }
 
   async function publicKey(target: Target, fresh = false): Promise<PublicKey> {
@@ -81,8 +87,8 @@ export function createGitHubStore(options: {
     if (cached && !fresh) return cached
     const { params, key } = paths(target)
     const { data } = await call(target, 'read the public key', () => octokit.request(key, params))
-    keys.set(id, data as PublicKey)
-    return data as PublicKey
+    keys.set(id, data)
+    return data
   }
 
   async function put(target: Target, name: string, value: string, key: PublicKey): Promise<number> {
@@ -137,7 +143,12 @@ async function call<T>(target: Target, what: string, request: () => Promise<T>):
     const e = error as { status?: unknown; response?: { data?: { message?: unknown } }; name?: string }
     const status = typeof e.status === 'number' ? e.status : 0
     // GitHub's own message only: the Octokit error also carries the request, body included.
-    const detail = typeof e.response?.data?.message === 'string' ? e.response.data.message : status ? `HTTP ${status}` : String(e.name ?? 'request failed')
+    const detail =
+      typeof e.response?.data?.message === 'string'
+        ? e.response.data.message
+        : status
+          ? `HTTP ${status}`
+          : String(e.name ?? 'request failed')
     const hint = advice(status, target)
     throw new GitHubError(status, `could not ${what}: ${status ? `HTTP ${status} ` : ''}${detail}.${hint ? ` ${hint}` : ''}`)
   }

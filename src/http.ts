@@ -51,7 +51,8 @@ export function createHttpClient(options: {
       const { statusCode, code, headers } = err as Error & { statusCode?: number; code?: string; headers?: Record<string, string> }
       const retryable = statusCode !== undefined ? retry.statusCodes.includes(statusCode) : retry.errorCodes.includes(code ?? '')
       if (!retryable || state.counter > retry.retries) return callback(err)
-      const delayMs = retryAfterMs(headers?.['retry-after'], retry.maxDelayMs) ?? Math.min(retry.minDelayMs * 2 ** (state.counter - 1), retry.maxDelayMs)
+      const delayMs =
+        retryAfterMs(headers?.['retry-after'], retry.maxDelayMs) ?? Math.min(retry.minDelayMs * 2 ** (state.counter - 1), retry.maxDelayMs)
       onRetry?.(statusCode !== undefined ? `HTTP ${statusCode}` : (code ?? 'network error'), delayMs, state.counter)
       setTimeout(() => callback(null), delayMs)
     },

@@ -96,10 +96,16 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
   const spApiEndpoint = endpoint('sp-api-endpoint', read('sp-api-endpoint') || SP_API_ENDPOINTS[region as Region]).replace(/\/+$/, '')
 
   const customSqsEndpoint = env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL
-  const { queueUrl, region: queueRegion } = parseQueueUrl(required('sqs-queue-url', 'the URL of the SQS queue subscribed to "Application Client New Secret"'), Boolean(customSqsEndpoint))
+  const { queueUrl, region: queueRegion } = parseQueueUrl(
+    required('sqs-queue-url', 'the URL of the SQS queue subscribed to "Application Client New Secret"'),
+    Boolean(customSqsEndpoint),
+  )
   const awsRegion = queueRegion ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION
   if (!awsRegion) {
-    throw new InputError('sqs-queue-url', 'names no AWS region and AWS_REGION is not set: use the queue URL from the SQS console (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME).')
+    throw new InputError(
+      'sqs-queue-url',
+      'names no AWS region and AWS_REGION is not set: use the queue URL from the SQS console (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME).',
+    )
   }
 
   return {
@@ -161,7 +167,10 @@ function endpoint(name: string, value: string): string {
     throw new InputError(name, `'${value}' is not a URL.`)
   }
   if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname))) return url.toString()
-  throw new InputError(name, `must be an https URL (plain http is allowed only for loopback test servers), got '${url.protocol}//${url.host}'.`)
+  throw new InputError(
+    name,
+    `must be an https URL (plain http is allowed only for loopback test servers), got '${url.protocol}//${url.host}'.`,
+  )
 }
 
 /**

@@ -52,7 +52,10 @@ export function createLwa(options: { endpoint: string; clientId: string; http: H
 
   return {
     rotationToken: (clientSecret) =>
-      token({ grant_type: 'client_credentials', scope: ROTATION_SCOPE, client_id: clientId, client_secret: clientSecret }, 'rotation token request'),
+      token(
+        { grant_type: 'client_credentials', scope: ROTATION_SCOPE, client_id: clientId, client_secret: clientSecret },
+        'rotation token request',
+      ),
     refreshGrant: (clientSecret, refreshToken) =>
       token(
         { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, client_secret: clientSecret },

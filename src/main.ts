@@ -43,7 +43,13 @@ export async function run(): Promise<void> {
     // Token requests are safe to repeat whatever happened to the first attempt.
     const lwaHttp = createHttpClient({
       timeoutMs: REQUEST_TIMEOUT_MS,
-      retry: { retries: 3, minDelayMs: 1_000, maxDelayMs: 30_000, statusCodes: [429, 500, 502, 503, 504], errorCodes: [...NOT_SENT_ERRORS, ...AMBIGUOUS_ERRORS] },
+      retry: {
+        retries: 3,
+        minDelayMs: 1_000,
+        maxDelayMs: 30_000,
+        statusCodes: [429, 500, 502, 503, 504],
+        errorCodes: [...NOT_SENT_ERRORS, ...AMBIGUOUS_ERRORS],
+      },
       onRetry: onRetry('LWA'),
     })
     // A rotation is repeated only when Amazon said it did not act (429, 5xx) or the request never left;
@@ -53,7 +59,10 @@ export async function run(): Promise<void> {
       retry: { retries: 3, minDelayMs: 60_000, maxDelayMs: 120_000, statusCodes: [429, 500, 503], errorCodes: NOT_SENT_ERRORS },
       onRetry: onRetry('SP-API'),
     })
-    closers.push(() => lwaHttp.close(), () => spApiHttp.close())
+    closers.push(
+      () => lwaHttp.close(),
+      () => spApiHttp.close(),
+    )
 
     const report = await rotate(
       {
@@ -84,7 +93,21 @@ export async function run(): Promise<void> {
       setOutputs(error.report)
       await core.summary.addRaw(renderSummary(error.report, message)).write()
     } else if (clientId) {
-      await core.summary.addRaw(renderSummary({ clientId, result: undefined, secretExpiresAt: undefined, previousSecretExpiresAt: undefined, targets: [], messageKept: false }, message)).write()
+      await core.summary
+        .addRaw(
+          renderSummary(
+            {
+              clientId,
+              result: undefined,
+              secretExpiresAt: undefined,
+              previousSecretExpiresAt: undefined,
+              targets: [],
+              messageKept: false,
+            },
+            message,
+          ),
+        )
+        .write()
     }
     core.setFailed(message)
   } finally {

@@ -126,7 +126,8 @@ export class Lease<T> {
     this.held = []
     const results = await Promise.allSettled(held.map(({ message }) => action(message)))
     const failed = results.filter((r) => r.status === 'rejected').length
-    if (failed) this.warn(`Could not ${what} ${failed} of ${held.length} held message(s); they become visible again within ${this.seconds} s.`)
+    if (failed)
+      this.warn(`Could not ${what} ${failed} of ${held.length} held message(s); they become visible again within ${this.seconds} s.`)
     return failed
   }
 }

@@ -40,11 +40,11 @@ export interface Plan {
 }
 
 export interface Log {
-  info(message: string): void
-  warning(message: string): void
-  group<T>(name: string, fn: () => Promise<T>): Promise<T>
+  info: (message: string) => void
+  warning: (message: string) => void
+  group: <T>(name: string, fn: () => Promise<T>) => Promise<T>
   /** Registers a value with the runner's masking before anything could print it. */
-  mask(secret: string): void
+  mask: (secret: string) => void
 }
 
 export interface Clock {
@@ -150,15 +150,20 @@ export async function rotate(plan: Plan, deps: Deps): Promise<Report> {
       if (problems.length) {
         throw new Error(`nothing was rotated or changed.\n- ${problems.join('\n- ')}`)
       }
-      const [tokenCheck, statsCheck] = checks as [PromiseFulfilledResult<string>, PromiseFulfilledResult<Awaited<ReturnType<Queue['stats']>>>]
+      const [tokenCheck, statsCheck] = checks as [
+        PromiseFulfilledResult<string>,
+        PromiseFulfilledResult<Awaited<ReturnType<Queue['stats']>>>,
+      ]
       const days = statsCheck.value.retentionSeconds / 86400
       if (statsCheck.value.retentionSeconds < MIN_RETENTION_SECONDS) {
         log.warning(
           `The queue keeps messages for ${days.toFixed(1)} days, less than the 8 days the new secret's message may have to wait ` +
-            '(the old secret lives 7 days after a rotation). Set the queue\'s MessageRetentionPeriod to at least 691200 s (8 days); 14 days is the maximum.',
+            "(the old secret lives 7 days after a rotation). Set the queue's MessageRetentionPeriod to at least 691200 s (8 days); 14 days is the maximum.",
         )
       }
-      log.info(`LWA accepted the current secret; the queue answered (retention ${days.toFixed(1)} days); ${plan.targets.length} target(s) reachable.`)
+      log.info(
+        `LWA accepted the current secret; the queue answered (retention ${days.toFixed(1)} days); ${plan.targets.length} target(s) reachable.`,
+      )
       return tokenCheck.value
     })
 
@@ -177,7 +182,9 @@ export async function rotate(plan: Plan, deps: Deps): Promise<Report> {
               'Nothing was rotated. Re-run when the other run has finished; use a workflow concurrency group to keep runs apart.',
           )
         }
-        log.info(`${inFlight} message(s) in the queue are held by another consumer; waiting for them to be released before deciding to rotate.`)
+        log.info(
+          `${inFlight} message(s) in the queue are held by another consumer; waiting for them to be released before deciding to rotate.`,
+        )
         await clock.sleep(Math.min(IN_FLIGHT_POLL_MS, Math.max(remainingMs(), 0)), plan.signal)
         await pass(1)
         inFlight = lease.values.length ? 0 : (await queue.stats()).inFlight
@@ -286,7 +293,9 @@ function failureMessage(phase: string, error: unknown, report: Report): string {
   if (report.result) {
     const written = report.targets.filter((t) => t.status === 'created' || t.status === 'updated').map((t) => t.target)
     const notWritten = report.targets.filter((t) => t.status === 'failed' || t.status === 'not written').map((t) => t.target)
-    lines.push(`Written: ${written.length ? written.join(', ') : 'none'}. Not written: ${notWritten.length ? notWritten.join(', ') : 'none'}.`)
+    lines.push(
+      `Written: ${written.length ? written.join(', ') : 'none'}. Not written: ${notWritten.length ? notWritten.join(', ') : 'none'}.`,
+    )
     if (report.previousSecretExpiresAt) {
       lines.push(`Targets not written still hold the previous secret, which stops working at ${report.previousSecretExpiresAt}.`)
     }

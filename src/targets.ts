@@ -4,13 +4,11 @@
  */
 
 export type Target =
-  | { kind: 'repository'; owner: string; repo: string }
-  | { kind: 'environment'; owner: string; repo: string; environment: string }
+  { kind: 'repository'; owner: string; repo: string } | { kind: 'environment'; owner: string; repo: string; environment: string }
 
 export class TargetError extends Error {}
 
-const KINDS_HELP =
-  'Use one per line: repository, repository:OWNER/REPO, environment:NAME or environment:OWNER/REPO:NAME'
+const KINDS_HELP = 'Use one per line: repository, repository:OWNER/REPO, environment:NAME or environment:OWNER/REPO:NAME'
 
 // GitHub's own rules: owners are alphanumerics and hyphens; repository names add '.' and '_'.
 const REPO_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/

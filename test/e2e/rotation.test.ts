@@ -40,7 +40,14 @@ describe('a scheduled rotation', () => {
     expect(tokenForms.some((f) => f.get('client_secret') === newSecret && f.get('grant_type') === 'client_credentials')).toBe(true)
     expect(tokenForms.some((f) => f.get('client_secret') === newSecret && f.get('grant_type') === 'refresh_token')).toBe(true)
 
-    for (const phase of ['Preflight', 'Resume or rotate', 'Receive the new secret', 'Verify the new secret', 'Store the new secret', 'Commit']) {
+    for (const phase of [
+      'Preflight',
+      'Resume or rotate',
+      'Receive the new secret',
+      'Verify the new secret',
+      'Store the new secret',
+      'Commit',
+    ]) {
       expect(run.stdout).toContain(`::group::${phase}`)
     }
     expect(run.summary).toContain(world.clientId)
@@ -106,7 +113,10 @@ describe('resuming an unfinished rotation', () => {
 
   it('keeps the message when a target cannot be written, and a re-run finishes without rotating', async () => {
     world = await createWorld()
-    world.github.failNext({ method: 'PUT', path: /\/environments\// }, { status: 403, body: { message: 'Resource not accessible by personal access token' } })
+    world.github.failNext(
+      { method: 'PUT', path: /\/environments\// },
+      { status: 403, body: { message: 'Resource not accessible by personal access token' } },
+    )
     const inputs = world.inputs({ targets: 'repository\nenvironment:production' })
 
     const first = await world.run({ inputs })

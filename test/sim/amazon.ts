@@ -3,8 +3,8 @@
 // Amazon does it: never in the HTTP response, only as an APPLICATION_OAUTH_CLIENT_NEW_SECRET message on the
 // application's SQS queue (here a fauxqs queue). Behaviour follows /work/shared/docs/sp-api-rotation.md and the
 // verbatim model application_2023-11-30.json.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs'
 import {
   FaultQueue,
   header,
@@ -18,99 +18,99 @@ import {
   type RecordedRequest,
   type SimRequest,
   type SimResponse,
-} from './http.ts';
+} from './http.ts'
 
-export type { Fault, RecordedRequest } from './http.ts';
+export type { Fault, RecordedRequest } from './http.ts'
 
 export interface AmazonSimOptions {
   /** Client pointed at fauxqs, used to deliver notifications. */
-  sqs: SQSClient;
+  sqs: SQSClient
   /** Delay between a 204 rotate and the SendMessage (default 200). */
-  notificationDelayMs?: number;
+  notificationDelayMs?: number
   /** A new secret is rejected (invalid_client) until this long after rotation (default 0). */
-  activationDelayMs?: number;
+  activationDelayMs?: number
   /** Min time between two accepted (204) rotate calls per application (default 60_000; burst 1) -> 429 otherwise. */
-  usagePlanIntervalMs?: number;
+  usagePlanIntervalMs?: number
 }
 
 export interface AmazonSim {
   /** http://127.0.0.1:PORT */
-  url: string;
+  url: string
   /** `${url}/auth/o2/token` */
-  lwaEndpoint: string;
+  lwaEndpoint: string
   /** `url`; the rotate path is /applications/2023-11-30/clientSecret */
-  spApiEndpoint: string;
-  requests: RecordedRequest[];
+  spApiEndpoint: string
+  requests: RecordedRequest[]
   /** queueUrl undefined = not enrolled for the "Application Client New Secret" notification -> 400 on rotate. */
-  addApplication(a: { clientId: string; secret: string; refreshToken?: string | undefined; queueUrl?: string | undefined }): void;
+  addApplication(a: { clientId: string; secret: string; refreshToken?: string | undefined; queueUrl?: string | undefined }): void
   /** Every rotate request that reached the handler (faults and all statuses) for that client, or for all. */
-  rotateCalls(clientId?: string): number;
+  rotateCalls(clientId?: string): number
   /** Successful (204) rotations. */
-  rotations(clientId: string): number;
+  rotations(clientId: string): number
   /** Newest issued secret. */
-  currentSecret(clientId: string): string;
+  currentSecret(clientId: string): string
   /** Secrets LWA accepts right now. */
-  validSecrets(clientId: string): string[];
+  validSecrets(clientId: string): string[]
   /** When true, secrets issued after addApplication (by rotation or sendNotification) are never accepted by LWA. */
-  rejectNewSecrets: boolean;
+  rejectNewSecrets: boolean
   /** Queued faults, consumed in order; each serves `times` requests (default 1). */
-  failNext(endpoint: 'token' | 'rotate', fault: Fault): void;
+  failNext(endpoint: 'token' | 'rotate', fault: Fault): void
   /** Puts a new-secret message on the app's queue directly and makes that secret valid at once; returns it. */
-  sendNotification(clientId: string, opts?: { eventTime?: Date; secret?: string }): Promise<string>;
+  sendNotification(clientId: string, opts?: { eventTime?: Date; secret?: string }): Promise<string>
   /**
    * Every credential value the simulator knows (client secrets, initial and issued; refresh tokens; access
    * tokens): what a leak check must never find in a run's output.
    */
-  issued(): string[];
+  issued(): string[]
   /** Errors from notification deliveries scheduled by rotate calls (they run on a timer, nobody awaits them). */
-  deliveryErrors: unknown[];
+  deliveryErrors: unknown[]
   /** Closes the server, clears pending timers (undelivered notifications are dropped), destroys hung sockets. */
-  close(): Promise<void>;
+  close(): Promise<void>
 }
 
-export const ROTATION_SCOPE = 'sellingpartnerapi::client_credential:rotation';
-export const ROTATE_PATH = '/applications/2023-11-30/clientSecret';
-export const TOKEN_PATH = '/auth/o2/token';
+export const ROTATION_SCOPE = 'sellingpartnerapi::client_credential:rotation'
+export const ROTATE_PATH = '/applications/2023-11-30/clientSecret'
+export const TOKEN_PATH = '/auth/o2/token'
 /** The usage plan rate the model documents (requests per second), sent as x-amzn-RateLimit-Limit. */
-const RATE_LIMIT = '0.0167';
-const DAY_MS = 24 * 60 * 60 * 1000;
+const RATE_LIMIT = '0.0167'
+const DAY_MS = 24 * 60 * 60 * 1000
 /** The previous secret keeps working this long after a rotation. */
-const OLD_SECRET_LIFETIME_MS = 7 * DAY_MS;
-const NEW_SECRET_LIFETIME_MS = 180 * DAY_MS;
-const TOKEN_LIFETIME_S = 3600;
+const OLD_SECRET_LIFETIME_MS = 7 * DAY_MS
+const NEW_SECRET_LIFETIME_MS = 180 * DAY_MS
+const TOKEN_LIFETIME_S = 3600
 /** Rotate bodies are tiny ({} at most); anything this big gets 413. */
-const MAX_ROTATE_BODY_BYTES = 64 * 1024;
+const MAX_ROTATE_BODY_BYTES = 64 * 1024
 /** Bound on one SendMessage to the (local) queue. */
-const SEND_TIMEOUT_MS = 5000;
+const SEND_TIMEOUT_MS = 5000
 
 interface IssuedSecret {
-  value: string;
+  value: string
   /** Not accepted before this time (activationDelayMs after a rotation). */
-  validFrom: number;
+  validFrom: number
   /** Not accepted from this time on (7 days after the next rotation). */
-  validUntil: number;
+  validUntil: number
   /** False only for the secret given to addApplication: rejectNewSecrets applies to all others. */
-  issuedLater: boolean;
+  issuedLater: boolean
 }
 
 interface Application {
-  clientId: string;
-  queueUrl: string | undefined;
-  secrets: IssuedSecret[];
+  clientId: string
+  queueUrl: string | undefined
+  secrets: IssuedSecret[]
   /** When the last 204 rotate was accepted (usage plan). */
-  lastAcceptedRotate: number | undefined;
-  rotations: number;
+  lastAcceptedRotate: number | undefined
+  rotations: number
 }
 
 interface IssuedToken {
-  clientId: string;
-  kind: 'rotation' | 'seller';
-  expiresAt: number;
+  clientId: string
+  kind: 'rotation' | 'seller'
+  expiresAt: number
 }
 
 /** Builds the body of an APPLICATION_OAUTH_CLIENT_NEW_SECRET notification, field for field as Amazon's sample. */
 export function newSecretNotification(p: { clientId: string; secret: string; eventTime: Date }): string {
-  const t = p.eventTime.getTime();
+  const t = p.eventTime.getTime()
   return JSON.stringify({
     notificationVersion: '1.0',
     notificationType: 'APPLICATION_OAUTH_CLIENT_NEW_SECRET',
@@ -125,7 +125,7 @@ export function newSecretNotification(p: { clientId: string; secret: string; eve
       },
     },
     notificationMetadata: metadata(p.clientId, t),
-  });
+  })
 }
 
 /** Builds the body of an APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY notification, field for field as Amazon's sample. */
@@ -143,7 +143,7 @@ export function expiryNotification(p: { clientId: string; eventTime: Date; expir
       },
     },
     notificationMetadata: metadata(p.clientId, p.eventTime.getTime()),
-  });
+  })
 }
 
 function metadata(clientId: string, eventTime: number): Record<string, string> {
@@ -153,70 +153,70 @@ function metadata(clientId: string, eventTime: number): Record<string, string> {
     // Amazon publishes a moment after the event; never before it.
     publishTime: new Date(Math.max(Date.now(), eventTime)).toISOString(),
     notificationId: randomUUID(),
-  };
+  }
 }
 
 /** The SP-API application id belonging to a client id: stable, so several notifications of one app agree. */
 function applicationIdFor(clientId: string): string {
-  const h = createHash('sha256').update(clientId).digest('hex');
-  return `amzn1.sp.solution.${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  const h = createHash('sha256').update(clientId).digest('hex')
+  return `amzn1.sp.solution.${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`
 }
 
-const newSecretValue = (): string => `amzn1.oa2-cs.v1.${randomBytes(32).toString('hex')}`;
-const newAccessToken = (): string => `Atza|${randomBytes(96).toString('base64url')}`;
+const newSecretValue = (): string => `amzn1.oa2-cs.v1.${randomBytes(32).toString('hex')}`
+const newAccessToken = (): string => `Atza|${randomBytes(96).toString('base64url')}`
 
 /** LWA answers errors in the OAuth 2.0 shape. */
 function lwaError(status: number, error: string, description: string): SimResponse {
-  return { status, body: { error, error_description: description } };
+  return { status, body: { error, error_description: description } }
 }
 
 /** SP-API error body (ErrorList in the model). */
 function spErrors(status: number, code: string, message: string, details?: string): SimResponse {
-  return { status, body: { errors: [details === undefined ? { code, message } : { code, message, details }] } };
+  return { status, body: { errors: [details === undefined ? { code, message } : { code, message, details }] } }
 }
 
 export async function startAmazonSim(opts: AmazonSimOptions): Promise<AmazonSim> {
-  const notificationDelayMs = opts.notificationDelayMs ?? 200;
-  const activationDelayMs = opts.activationDelayMs ?? 0;
-  const usagePlanIntervalMs = opts.usagePlanIntervalMs ?? 60_000;
+  const notificationDelayMs = opts.notificationDelayMs ?? 200
+  const activationDelayMs = opts.activationDelayMs ?? 0
+  const usagePlanIntervalMs = opts.usagePlanIntervalMs ?? 60_000
 
-  const apps = new Map<string, Application>();
-  const tokens = new Map<string, IssuedToken>();
-  const refreshTokens = new Map<string, string>(); // refresh token -> client id
-  const faults = new FaultQueue<'token' | 'rotate'>();
+  const apps = new Map<string, Application>()
+  const tokens = new Map<string, IssuedToken>()
+  const refreshTokens = new Map<string, string>() // refresh token -> client id
+  const faults = new FaultQueue<'token' | 'rotate'>()
   /** Client id per rotate request (undefined when the token named no known client). */
-  const rotateLog: (string | undefined)[] = [];
-  const deliveries = new Set<Promise<void>>();
-  const deliveryErrors: unknown[] = [];
+  const rotateLog: (string | undefined)[] = []
+  const deliveries = new Set<Promise<void>>()
+  const deliveryErrors: unknown[] = []
 
   const app = (clientId: string): Application => {
-    const a = apps.get(clientId);
-    if (!a) throw new Error(`amazon sim: unknown client id ${clientId}`);
-    return a;
-  };
+    const a = apps.get(clientId)
+    if (!a) throw new Error(`amazon sim: unknown client id ${clientId}`)
+    return a
+  }
 
   const isValid = (s: IssuedSecret, now: number): boolean =>
-    s.validFrom <= now && now < s.validUntil && !(s.issuedLater && sim.rejectNewSecrets);
+    s.validFrom <= now && now < s.validUntil && !(s.issuedLater && sim.rejectNewSecrets)
 
   /** Adds a secret; every secret valid so far then expires OLD_SECRET_LIFETIME_MS from now (if not sooner). */
   const issueSecret = (a: Application, value: string, validFrom: number): void => {
-    const now = Date.now();
-    for (const s of a.secrets) s.validUntil = Math.min(s.validUntil, now + OLD_SECRET_LIFETIME_MS);
-    a.secrets.push({ value, validFrom, validUntil: Number.POSITIVE_INFINITY, issuedLater: true });
-  };
+    const now = Date.now()
+    for (const s of a.secrets) s.validUntil = Math.min(s.validUntil, now + OLD_SECRET_LIFETIME_MS)
+    a.secrets.push({ value, validFrom, validUntil: Number.POSITIVE_INFINITY, issuedLater: true })
+  }
 
   const authenticate = (clientId: string | null, secret: string | null): Application | undefined => {
-    if (clientId === null || secret === null) return undefined;
-    const a = apps.get(clientId);
-    const now = Date.now();
-    return a?.secrets.some((s) => s.value === secret && isValid(s, now)) ? a : undefined;
-  };
+    if (clientId === null || secret === null) return undefined
+    const a = apps.get(clientId)
+    const now = Date.now()
+    return a?.secrets.some((s) => s.value === secret && isValid(s, now)) ? a : undefined
+  }
 
   const liveToken = (req: SimRequest): IssuedToken | undefined => {
-    const value = header(req.headers, 'x-amz-access-token');
-    const t = value === undefined ? undefined : tokens.get(value);
-    return t && t.expiresAt > Date.now() ? t : undefined;
-  };
+    const value = header(req.headers, 'x-amz-access-token')
+    const t = value === undefined ? undefined : tokens.get(value)
+    return t && t.expiresAt > Date.now() ? t : undefined
+  }
 
   const deliver = (a: Application, queueUrl: string, secret: string, eventTime: Date): Promise<void> => {
     const p = opts.sqs
@@ -224,77 +224,77 @@ export async function startAmazonSim(opts: AmazonSimOptions): Promise<AmazonSim>
         new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: newSecretNotification({ clientId: a.clientId, secret, eventTime }) }),
         { abortSignal: AbortSignal.timeout(SEND_TIMEOUT_MS) },
       )
-      .then(() => undefined);
-    const tracked = p.finally(() => deliveries.delete(tracked));
-    deliveries.add(tracked);
-    return tracked;
-  };
+      .then(() => undefined)
+    const tracked = p.finally(() => deliveries.delete(tracked))
+    deliveries.add(tracked)
+    return tracked
+  }
 
   const handleToken = (req: SimRequest): SimResponse => {
-    if (req.method !== 'POST') return lwaError(405, 'invalid_request', 'The request method must be POST');
+    if (req.method !== 'POST') return lwaError(405, 'invalid_request', 'The request method must be POST')
     if (mediaType(req.headers) !== 'application/x-www-form-urlencoded') {
-      return lwaError(400, 'invalid_request', 'The Content-Type must be application/x-www-form-urlencoded');
+      return lwaError(400, 'invalid_request', 'The Content-Type must be application/x-www-form-urlencoded')
     }
-    const form = new URLSearchParams(req.body);
-    const grantType = form.get('grant_type');
-    const scope = form.get('scope');
-    const refreshToken = form.get('refresh_token');
-    if (grantType === null) return lwaError(400, 'invalid_request', 'The request is missing a required parameter : grant_type');
+    const form = new URLSearchParams(req.body)
+    const grantType = form.get('grant_type')
+    const scope = form.get('scope')
+    const refreshToken = form.get('refresh_token')
+    if (grantType === null) return lwaError(400, 'invalid_request', 'The request is missing a required parameter : grant_type')
     if (grantType !== 'client_credentials' && grantType !== 'refresh_token') {
-      return lwaError(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server');
+      return lwaError(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server')
     }
     // LWA refuses a request that names both a scope (grantless) and a refresh token (seller).
     if (scope !== null && refreshToken !== null) {
-      return lwaError(400, 'invalid_request', 'The request has an invalid parameter : scope');
+      return lwaError(400, 'invalid_request', 'The request has an invalid parameter : scope')
     }
     for (const p of ['client_id', 'client_secret'] as const) {
-      if (!form.get(p)) return lwaError(400, 'invalid_request', `The request is missing a required parameter : ${p}`);
+      if (!form.get(p)) return lwaError(400, 'invalid_request', `The request is missing a required parameter : ${p}`)
     }
-    const a = authenticate(form.get('client_id'), form.get('client_secret'));
-    if (!a) return lwaError(401, 'invalid_client', 'Client authentication failed');
+    const a = authenticate(form.get('client_id'), form.get('client_secret'))
+    if (!a) return lwaError(401, 'invalid_client', 'Client authentication failed')
 
-    const accessToken = newAccessToken();
-    const expiresAt = Date.now() + TOKEN_LIFETIME_S * 1000;
+    const accessToken = newAccessToken()
+    const expiresAt = Date.now() + TOKEN_LIFETIME_S * 1000
     if (grantType === 'client_credentials') {
-      if (scope === null) return lwaError(400, 'invalid_request', 'The request is missing a required parameter : scope');
-      if (scope !== ROTATION_SCOPE) return lwaError(400, 'invalid_scope', 'An unknown scope was requested');
-      tokens.set(accessToken, { clientId: a.clientId, kind: 'rotation', expiresAt });
-      return { status: 200, body: { access_token: accessToken, token_type: 'bearer', expires_in: TOKEN_LIFETIME_S } };
+      if (scope === null) return lwaError(400, 'invalid_request', 'The request is missing a required parameter : scope')
+      if (scope !== ROTATION_SCOPE) return lwaError(400, 'invalid_scope', 'An unknown scope was requested')
+      tokens.set(accessToken, { clientId: a.clientId, kind: 'rotation', expiresAt })
+      return { status: 200, body: { access_token: accessToken, token_type: 'bearer', expires_in: TOKEN_LIFETIME_S } }
     }
-    if (refreshToken === null) return lwaError(400, 'invalid_request', 'The request is missing a required parameter : refresh_token');
+    if (refreshToken === null) return lwaError(400, 'invalid_request', 'The request is missing a required parameter : refresh_token')
     // A refresh token belongs to a client id (not to a secret), so it survives rotations.
     if (refreshTokens.get(refreshToken) !== a.clientId) {
-      return lwaError(400, 'invalid_grant', 'The request has an invalid grant parameter : refresh_token');
+      return lwaError(400, 'invalid_grant', 'The request has an invalid grant parameter : refresh_token')
     }
-    tokens.set(accessToken, { clientId: a.clientId, kind: 'seller', expiresAt });
+    tokens.set(accessToken, { clientId: a.clientId, kind: 'seller', expiresAt })
     return {
       status: 200,
       body: { access_token: accessToken, refresh_token: refreshToken, token_type: 'bearer', expires_in: TOKEN_LIFETIME_S },
-    };
-  };
+    }
+  }
 
   const handleRotate = (req: SimRequest): SimResponse => {
-    if (req.method !== 'POST') return spErrors(404, 'NotFound', 'Resource not found.');
-    const token = liveToken(req);
+    if (req.method !== 'POST') return spErrors(404, 'NotFound', 'Resource not found.')
+    const token = liveToken(req)
     // Seller (refresh-token) tokens, expired and unknown tokens all get the same 403.
     if (!token || token.kind !== 'rotation') {
-      return spErrors(403, 'Unauthorized', 'Access to requested resource is denied.', '');
+      return spErrors(403, 'Unauthorized', 'Access to requested resource is denied.', '')
     }
     if (req.bodyTooLarge || Buffer.byteLength(req.body) > MAX_ROTATE_BODY_BYTES) {
-      return spErrors(413, 'RequestEntityTooLarge', 'The request size exceeded the maximum accepted size.');
+      return spErrors(413, 'RequestEntityTooLarge', 'The request size exceeded the maximum accepted size.')
     }
     if (req.body.length > 0) {
       if (mediaType(req.headers) !== 'application/json') {
-        return spErrors(415, 'UnsupportedMediaType', 'The request payload is in an unsupported format.');
+        return spErrors(415, 'UnsupportedMediaType', 'The request payload is in an unsupported format.')
       }
       if (!isEmptyJsonObjectOrBlank(req.body)) {
-        return spErrors(400, 'InvalidInput', 'The request body is invalid: this operation takes no body (or {}).');
+        return spErrors(400, 'InvalidInput', 'The request body is invalid: this operation takes no body (or {}).')
       }
     }
-    const a = app(token.clientId);
-    const now = Date.now();
+    const a = app(token.clientId)
+    const now = Date.now()
     if (a.lastAcceptedRotate !== undefined && now - a.lastAcceptedRotate < usagePlanIntervalMs) {
-      return spErrors(429, 'QuotaExceeded', 'You exceeded your quota for the requested resource.');
+      return spErrors(429, 'QuotaExceeded', 'You exceeded your quota for the requested resource.')
     }
     if (a.queueUrl === undefined) {
       return {
@@ -304,42 +304,42 @@ export async function startAmazonSim(opts: AmazonSimOptions): Promise<AmazonSim>
           'Application is not enrolled for rotation notification. Please update application notification preference in Developer console.',
         ),
         headers: { 'x-amzn-RateLimit-Limit': RATE_LIMIT },
-      };
+      }
     }
-    a.lastAcceptedRotate = now;
-    a.rotations += 1;
-    const secret = newSecretValue();
-    issueSecret(a, secret, now + activationDelayMs);
-    const queueUrl = a.queueUrl;
-    const eventTime = new Date(now);
+    a.lastAcceptedRotate = now
+    a.rotations += 1
+    const secret = newSecretValue()
+    issueSecret(a, secret, now + activationDelayMs)
+    const queueUrl = a.queueUrl
+    const eventTime = new Date(now)
     server.later(notificationDelayMs, () => {
-      deliver(a, queueUrl, secret, eventTime).catch((err: unknown) => deliveryErrors.push(err));
-    });
-    return { status: 204, headers: { 'x-amzn-RateLimit-Limit': RATE_LIMIT } };
-  };
+      deliver(a, queueUrl, secret, eventTime).catch((err: unknown) => deliveryErrors.push(err))
+    })
+    return { status: 204, headers: { 'x-amzn-RateLimit-Limit': RATE_LIMIT } }
+  }
 
   const handle = async (req: SimRequest): Promise<HandlerResult> => {
-    let result: HandlerResult;
-    let contentType = 'application/json';
+    let result: HandlerResult
+    let contentType = 'application/json'
     if (req.pathname === TOKEN_PATH) {
-      contentType = 'application/json;charset=UTF-8';
-      const fault = faults.take((e) => e === 'token');
-      result = fault ? await serveFault(server, fault, {}) : handleToken(req);
+      contentType = 'application/json;charset=UTF-8'
+      const fault = faults.take((e) => e === 'token')
+      result = fault ? await serveFault(server, fault, {}) : handleToken(req)
     } else if (req.pathname === ROTATE_PATH) {
-      rotateLog.push(liveToken(req)?.clientId);
-      const fault = faults.take((e) => e === 'rotate');
-      result = fault ? await serveFault(server, fault, {}) : handleRotate(req);
+      rotateLog.push(liveToken(req)?.clientId)
+      const fault = faults.take((e) => e === 'rotate')
+      result = fault ? await serveFault(server, fault, {}) : handleRotate(req)
     } else {
-      result = spErrors(404, 'NotFound', 'Resource not found.');
+      result = spErrors(404, 'NotFound', 'Resource not found.')
     }
-    if (result === 'hang') return result;
-    const base: Record<string, string> = { 'x-amzn-RequestId': randomUUID() };
-    if (result.body !== undefined) base['content-type'] = contentType;
+    if (result === 'hang') return result
+    const base: Record<string, string> = { 'x-amzn-RequestId': randomUUID() }
+    if (result.body !== undefined) base['content-type'] = contentType
     // Fault headers win over the defaults, whatever their letter case.
-    return { ...result, headers: mergeHeaders(base, result.headers) };
-  };
+    return { ...result, headers: mergeHeaders(base, result.headers) }
+  }
 
-  const server: LoopbackServer = await startLoopbackServer(handle);
+  const server: LoopbackServer = await startLoopbackServer(handle)
 
   const sim: AmazonSim = {
     url: server.url,
@@ -349,61 +349,57 @@ export async function startAmazonSim(opts: AmazonSimOptions): Promise<AmazonSim>
     rejectNewSecrets: false,
     deliveryErrors,
     addApplication({ clientId, secret, refreshToken, queueUrl }) {
-      if (apps.has(clientId)) throw new Error(`amazon sim: client id ${clientId} already added`);
+      if (apps.has(clientId)) throw new Error(`amazon sim: client id ${clientId} already added`)
       apps.set(clientId, {
         clientId,
         queueUrl,
         secrets: [{ value: secret, validFrom: 0, validUntil: Number.POSITIVE_INFINITY, issuedLater: false }],
         lastAcceptedRotate: undefined,
         rotations: 0,
-      });
-      if (refreshToken !== undefined) refreshTokens.set(refreshToken, clientId);
+      })
+      if (refreshToken !== undefined) refreshTokens.set(refreshToken, clientId)
     },
     rotateCalls(clientId) {
-      return clientId === undefined ? rotateLog.length : rotateLog.filter((c) => c === clientId).length;
+      return clientId === undefined ? rotateLog.length : rotateLog.filter((c) => c === clientId).length
     },
     rotations: (clientId) => app(clientId).rotations,
     currentSecret: (clientId) => app(clientId).secrets.at(-1)!.value,
     validSecrets(clientId) {
-      const now = Date.now();
+      const now = Date.now()
       return app(clientId)
         .secrets.filter((s) => isValid(s, now))
-        .map((s) => s.value);
+        .map((s) => s.value)
     },
     issued() {
-      return [
-        ...[...apps.values()].flatMap((a) => a.secrets.map((s) => s.value)),
-        ...refreshTokens.keys(),
-        ...tokens.keys(),
-      ];
+      return [...[...apps.values()].flatMap((a) => a.secrets.map((s) => s.value)), ...refreshTokens.keys(), ...tokens.keys()]
     },
     failNext(endpoint, fault) {
-      faults.add(endpoint, fault);
+      faults.add(endpoint, fault)
     },
     async sendNotification(clientId, o = {}) {
-      const a = app(clientId);
-      if (a.queueUrl === undefined) throw new Error(`amazon sim: ${clientId} has no queue`);
-      const secret = o.secret ?? newSecretValue();
-      issueSecret(a, secret, Date.now());
-      await deliver(a, a.queueUrl, secret, o.eventTime ?? new Date());
-      return secret;
+      const a = app(clientId)
+      if (a.queueUrl === undefined) throw new Error(`amazon sim: ${clientId} has no queue`)
+      const secret = o.secret ?? newSecretValue()
+      issueSecret(a, secret, Date.now())
+      await deliver(a, a.queueUrl, secret, o.eventTime ?? new Date())
+      return secret
     },
     async close() {
-      await server.close();
+      await server.close()
       // Deliveries already sent to fauxqs finish (or fail) on their own; wait so nothing outlives the sim.
-      await Promise.allSettled([...deliveries]);
+      await Promise.allSettled([...deliveries])
     },
-  };
-  return sim;
+  }
+  return sim
 }
 
 /** True for '{}' (any whitespace) and for a body of only whitespace. */
 function isEmptyJsonObjectOrBlank(body: string): boolean {
-  if (body.trim() === '') return true;
+  if (body.trim() === '') return true
   try {
-    const v: unknown = JSON.parse(body);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+    const v: unknown = JSON.parse(body)
+    return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0
   } catch {
-    return false;
+    return false
   }
 }

@@ -3,8 +3,8 @@
 // selected repositories), GET repository / environment, and the two dispatch endpoints. Paths, bodies and
 // status codes follow the operations in /work/shared/specs/github-secrets-openapi.json; error bodies and
 // the rules on names and sizes follow GitHub's docs (/work/shared/docs/github-secrets.md).
-import { randomInt, randomUUID } from 'node:crypto';
-import sodium from 'libsodium-wrappers';
+import { randomInt, randomUUID } from 'node:crypto'
+import sodium from 'libsodium-wrappers'
 import {
   FaultQueue,
   header,
@@ -17,132 +17,132 @@ import {
   type RecordedRequest,
   type SimRequest,
   type SimResponse,
-} from './http.ts';
+} from './http.ts'
 
-export type { Fault, RecordedRequest } from './http.ts';
+export type { Fault, RecordedRequest } from './http.ts'
 
 export interface StoredSecret {
   /** Plaintext opened from the sealed box. */
-  value: string;
-  created_at: string;
-  updated_at: string;
+  value: string
+  created_at: string
+  updated_at: string
   /** Accepted PUTs that carried a value. */
-  writes: number;
+  writes: number
   /** Organization secrets only. */
-  visibility?: string;
+  visibility?: string
   /** Organization secrets with visibility `selected` only. */
-  selected_repository_ids?: number[];
+  selected_repository_ids?: number[]
 }
 
 export interface DispatchRecord {
-  repo: string;
+  repo: string
   /** 'repository' = POST /repos/{o}/{r}/dispatches; otherwise the workflow_id of a workflow dispatch. */
-  target: 'repository' | { workflowId: string };
-  body: Record<string, unknown>;
-  at: number;
+  target: 'repository' | { workflowId: string }
+  body: Record<string, unknown>
+  at: number
 }
 
 export interface GitHubSim {
   /** API base (what GITHUB_API_URL is set to), e.g. http://127.0.0.1:PORT */
-  url: string;
-  requests: RecordedRequest[];
+  url: string
+  requests: RecordedRequest[]
   /** 'owner/repo'; the repository, each environment and its Dependabot store get their own keypair and key_id. */
-  addRepo(fullName: string, opts?: { environments?: string[] }): void;
+  addRepo(fullName: string, opts?: { environments?: string[] }): void
   /** repos: 'repo' or 'org/repo' names, added when missing. */
-  addOrg(org: string, repos?: string[]): void;
+  addOrg(org: string, repos?: string[]): void
   /**
    * Scopes: 'owner/repo' (its Actions, Dependabot and environment secrets), 'owner/repo:env',
    * 'dependabot:owner/repo', 'org:NAME', 'dependabot:org:NAME' or '*'. Write implies read; read allows the
    * public-key and secret-metadata GETs; any grant inside a repository allows GET of the repository and
    * its environments.
    */
-  addToken(token: string, grant: { write: string[]; read?: string[] }): void;
-  deleteEnvironment(fullName: string, env: string): void;
+  addToken(token: string, grant: { write: string[]; read?: string[] }): void
+  deleteEnvironment(fullName: string, env: string): void
   /** New keypair + key_id for a scope ('owner/repo', 'owner/repo:env', 'org:NAME', or with 'dependabot:' prefix). */
-  rotateKey(scope: string): void;
+  rotateKey(scope: string): void
   /** The stored secret with its plaintext (undefined also for an unknown scope); scope as in rotateKey, name case-insensitive. */
-  secret(scope: string, name: string): StoredSecret | undefined;
+  secret(scope: string, name: string): StoredSecret | undefined
   /** Accepted repository and workflow dispatches, in order. */
-  dispatches: DispatchRecord[];
+  dispatches: DispatchRecord[]
   /** Faults served, in the order queued, to the first requests matching method (any case) and path. */
-  failNext(match: { method?: string; path?: string | RegExp }, fault: Fault): void;
-  close(): Promise<void>;
+  failNext(match: { method?: string; path?: string | RegExp }, fault: Fault): void
+  close(): Promise<void>
 }
 
 /** encrypted_value pattern from the spec (standard base64 with padding, at least one quantum). */
-const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/;
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const MAX_SECRET_BYTES = 48 * 1024;
-const API_VERSIONS = ['2022-11-28', '2026-03-10'];
-const DOCS = 'https://docs.github.com/rest';
+const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+const MAX_SECRET_BYTES = 48 * 1024
+const API_VERSIONS = ['2022-11-28', '2026-03-10']
+const DOCS = 'https://docs.github.com/rest'
 
 interface KeyPair {
-  keyId: string;
-  publicKey: Uint8Array;
-  privateKey: Uint8Array;
+  keyId: string
+  publicKey: Uint8Array
+  privateKey: Uint8Array
 }
 
 /** One place secrets live, with its own sealing key. */
 interface SecretStore {
-  key: KeyPair;
-  secrets: Map<string, StoredSecret>;
+  key: KeyPair
+  secrets: Map<string, StoredSecret>
 }
 
 interface Repo {
-  id: number;
-  owner: string;
-  name: string;
-  fullName: string;
-  actions: SecretStore;
-  dependabot: SecretStore;
+  id: number
+  owner: string
+  name: string
+  fullName: string
+  actions: SecretStore
+  dependabot: SecretStore
   /** Keyed by lower-cased name: GitHub environment names are case-insensitive. */
-  environments: Map<string, { id: number; name: string; createdAt: string; store: SecretStore }>;
+  environments: Map<string, { id: number; name: string; createdAt: string; store: SecretStore }>
 }
 
 /** What an organization secret PUT sets besides the value. */
 interface OrgAccess {
-  visibility: 'all' | 'private' | 'selected';
-  selected_repository_ids?: number[];
+  visibility: 'all' | 'private' | 'selected'
+  selected_repository_ids?: number[]
 }
 
 interface Org {
-  id: number;
-  login: string;
-  actions: SecretStore;
-  dependabot: SecretStore;
+  id: number
+  login: string
+  actions: SecretStore
+  dependabot: SecretStore
 }
 
-type Kind = 'actions' | 'dependabot';
+type Kind = 'actions' | 'dependabot'
 
 /** A secret collection addressed by a request, with the grant key that guards it. */
 interface Target {
-  store: SecretStore;
+  store: SecretStore
   /** Grant key, lower case: 'o/r', 'o/r:env', 'dependabot:o/r', 'org:n', 'dependabot:org:n'. */
-  grantKey: string;
-  kind: Kind;
+  grantKey: string
+  kind: Kind
   /** Set for organization targets (visibility, selected repositories). */
-  org?: Org;
+  org?: Org
   /** URL of the collection, for selected_repositories_url. */
-  collectionUrl: string;
+  collectionUrl: string
 }
 
 interface Ctx {
-  req: SimRequest;
-  params: Record<string, string>;
-  grants: { read: string[]; write: string[] };
-  apiVersion: string;
+  req: SimRequest
+  params: Record<string, string>
+  grants: { read: string[]; write: string[] }
+  apiVersion: string
 }
 
-type Handler = (ctx: Ctx) => SimResponse;
+type Handler = (ctx: Ctx) => SimResponse
 
-const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 const message = (status: number, msg: string): SimResponse => ({
   status,
   body: { message: msg, documentation_url: DOCS, status: String(status) },
-});
-const notFound = (): SimResponse => message(404, 'Not Found');
-const forbidden = (): SimResponse => message(403, 'Resource not accessible by personal access token');
+})
+const notFound = (): SimResponse => message(404, 'Not Found')
+const forbidden = (): SimResponse => message(403, 'Resource not accessible by personal access token')
 const invalid = (field: string, code: string, msg: string): SimResponse => ({
   status: 422,
   body: {
@@ -151,88 +151,90 @@ const invalid = (field: string, code: string, msg: string): SimResponse => ({
     documentation_url: DOCS,
     status: '422',
   },
-});
+})
 
 function newKeyPair(): KeyPair {
-  const kp = sodium.crypto_box_keypair();
+  const kp = sodium.crypto_box_keypair()
   // GitHub key ids are long decimal strings.
-  return { keyId: `${randomInt(100_000_000, 999_999_999)}${randomInt(100_000_000, 999_999_999)}`, publicKey: kp.publicKey, privateKey: kp.privateKey };
+  return {
+    keyId: `${randomInt(100_000_000, 999_999_999)}${randomInt(100_000_000, 999_999_999)}`,
+    publicKey: kp.publicKey,
+    privateKey: kp.privateKey,
+  }
 }
 
-const newStore = (): SecretStore => ({ key: newKeyPair(), secrets: new Map() });
+const newStore = (): SecretStore => ({ key: newKeyPair(), secrets: new Map() })
 
 /** Whether a granted scope reaches a target's grant key (both lower case). */
 function covers(grant: string, key: string): boolean {
-  if (grant === '*' || grant === key) return true;
+  if (grant === '*' || grant === key) return true
   // A repository grant covers its environments ('o/r:env') and its Dependabot secrets.
-  if (key === `dependabot:${grant}`) return true;
-  return isRepoKey(grant) && key.startsWith(`${grant}:`);
+  if (key === `dependabot:${grant}`) return true
+  return isRepoKey(grant) && key.startsWith(`${grant}:`)
 }
 
-const isRepoKey = (s: string): boolean => s.includes('/') && !s.includes(':');
+const isRepoKey = (s: string): boolean => s.includes('/') && !s.includes(':')
 
 function paginate<T>(items: T[], query: URLSearchParams): T[] {
-  const perPage = Math.min(Math.max(Number(query.get('per_page') ?? 30) || 30, 1), 100);
-  const page = Math.max(Number(query.get('page') ?? 1) || 1, 1);
-  return items.slice((page - 1) * perPage, page * perPage);
+  const perPage = Math.min(Math.max(Number(query.get('per_page') ?? 30) || 30, 1), 100)
+  const page = Math.max(Number(query.get('page') ?? 1) || 1, 1)
+  return items.slice((page - 1) * perPage, page * perPage)
 }
 
 export async function startGitHubSim(): Promise<GitHubSim> {
-  await sodium.ready;
-  const repos = new Map<string, Repo>(); // key: lower-cased full name
-  const orgs = new Map<string, Org>(); // key: lower-cased login
-  const tokens = new Map<string, { read: string[]; write: string[] }>();
-  const faults = new FaultQueue<{ method?: string; path?: string | RegExp }>();
-  const dispatches: DispatchRecord[] = [];
-  let nextId = 100_001;
-  let baseUrl = '';
+  await sodium.ready
+  const repos = new Map<string, Repo>() // key: lower-cased full name
+  const orgs = new Map<string, Org>() // key: lower-cased login
+  const tokens = new Map<string, { read: string[]; write: string[] }>()
+  const faults = new FaultQueue<{ method?: string; path?: string | RegExp }>()
+  const dispatches: DispatchRecord[] = []
+  let nextId = 100_001
+  let baseUrl = ''
 
-  const getRepo = (fullName: string): Repo | undefined => repos.get(fullName.toLowerCase());
+  const getRepo = (fullName: string): Repo | undefined => repos.get(fullName.toLowerCase())
 
   const addRepo = (fullName: string, environments: string[] = []): Repo => {
-    const [owner, name, ...rest] = fullName.split('/');
-    if (!owner || !name || rest.length > 0) throw new Error(`github sim: repository must be 'owner/repo', got ${fullName}`);
-    let repo = getRepo(fullName);
+    const [owner, name, ...rest] = fullName.split('/')
+    if (!owner || !name || rest.length > 0) throw new Error(`github sim: repository must be 'owner/repo', got ${fullName}`)
+    let repo = getRepo(fullName)
     if (!repo) {
-      repo = { id: nextId++, owner, name, fullName, actions: newStore(), dependabot: newStore(), environments: new Map() };
-      repos.set(fullName.toLowerCase(), repo);
+      repo = { id: nextId++, owner, name, fullName, actions: newStore(), dependabot: newStore(), environments: new Map() }
+      repos.set(fullName.toLowerCase(), repo)
     }
     for (const env of environments) {
       if (!repo.environments.has(env.toLowerCase())) {
-        repo.environments.set(env.toLowerCase(), { id: nextId++, name: env, createdAt: now(), store: newStore() });
+        repo.environments.set(env.toLowerCase(), { id: nextId++, name: env, createdAt: now(), store: newStore() })
       }
     }
-    return repo;
-  };
+    return repo
+  }
 
   /** Resolves a test-facing scope string ('o/r', 'o/r:env', 'org:n', optionally 'dependabot:'-prefixed). */
   const storeFor = (scope: string): SecretStore | undefined => {
-    const dependabot = scope.startsWith('dependabot:');
-    const rest = dependabot ? scope.slice('dependabot:'.length) : scope;
+    const dependabot = scope.startsWith('dependabot:')
+    const rest = dependabot ? scope.slice('dependabot:'.length) : scope
     if (rest.startsWith('org:')) {
-      const org = orgs.get(rest.slice('org:'.length).toLowerCase());
-      return org && (dependabot ? org.dependabot : org.actions);
+      const org = orgs.get(rest.slice('org:'.length).toLowerCase())
+      return org && (dependabot ? org.dependabot : org.actions)
     }
-    const colon = rest.indexOf(':');
-    const repo = getRepo(colon === -1 ? rest : rest.slice(0, colon));
-    if (!repo) return undefined;
-    if (colon === -1) return dependabot ? repo.dependabot : repo.actions;
+    const colon = rest.indexOf(':')
+    const repo = getRepo(colon === -1 ? rest : rest.slice(0, colon))
+    if (!repo) return undefined
+    if (colon === -1) return dependabot ? repo.dependabot : repo.actions
     // Environments have no Dependabot secrets.
-    return dependabot ? undefined : repo.environments.get(rest.slice(colon + 1).toLowerCase())?.store;
-  };
+    return dependabot ? undefined : repo.environments.get(rest.slice(colon + 1).toLowerCase())?.store
+  }
 
   const can = (ctx: Ctx, need: 'read' | 'write', key: string): boolean =>
-    ctx.grants.write.some((g) => covers(g, key)) || (need === 'read' && ctx.grants.read.some((g) => covers(g, key)));
+    ctx.grants.write.some((g) => covers(g, key)) || (need === 'read' && ctx.grants.read.some((g) => covers(g, key)))
 
   /** Any grant inside a repository lets the token see the repository and its environments. */
   const canSeeRepo = (ctx: Ctx, repo: Repo): boolean => {
-    const r = repo.fullName.toLowerCase();
-    return [...ctx.grants.read, ...ctx.grants.write].some(
-      (g) => g === '*' || g === r || g.startsWith(`${r}:`) || g === `dependabot:${r}`,
-    );
-  };
+    const r = repo.fullName.toLowerCase()
+    return [...ctx.grants.read, ...ctx.grants.write].some((g) => g === '*' || g === r || g.startsWith(`${r}:`) || g === `dependabot:${r}`)
+  }
 
-  const repoUrl = (repo: Repo): string => `${baseUrl}/repos/${repo.owner}/${repo.name}`;
+  const repoUrl = (repo: Repo): string => `${baseUrl}/repos/${repo.owner}/${repo.name}`
 
   const minimalRepo = (repo: Repo): Record<string, unknown> => ({
     id: repo.id,
@@ -240,141 +242,149 @@ export async function startGitHubSim(): Promise<GitHubSim> {
     name: repo.name,
     full_name: repo.fullName,
     private: true,
-    owner: { login: repo.owner, id: orgs.get(repo.owner.toLowerCase())?.id ?? 1, type: orgs.has(repo.owner.toLowerCase()) ? 'Organization' : 'User' },
+    owner: {
+      login: repo.owner,
+      id: orgs.get(repo.owner.toLowerCase())?.id ?? 1,
+      type: orgs.has(repo.owner.toLowerCase()) ? 'Organization' : 'User',
+    },
     html_url: `https://github.com/${repo.fullName}`,
     url: repoUrl(repo),
-  });
+  })
 
   // --- target resolution: unknown repository / environment / organization -> 404 ---
 
   const repoTarget = (ctx: Ctx, kind: Kind): Target | SimResponse => {
-    const repo = getRepo(`${ctx.params.owner}/${ctx.params.repo}`);
-    if (!repo) return notFound();
-    const key = repo.fullName.toLowerCase();
+    const repo = getRepo(`${ctx.params.owner}/${ctx.params.repo}`)
+    if (!repo) return notFound()
+    const key = repo.fullName.toLowerCase()
     return {
       store: kind === 'actions' ? repo.actions : repo.dependabot,
       grantKey: kind === 'actions' ? key : `dependabot:${key}`,
       kind,
       collectionUrl: `${repoUrl(repo)}/${kind}/secrets`,
-    };
-  };
+    }
+  }
 
   const envTarget = (ctx: Ctx): Target | SimResponse => {
-    const repo = getRepo(`${ctx.params.owner}/${ctx.params.repo}`);
-    const env = repo?.environments.get(ctx.params.env!.toLowerCase());
-    if (!repo || !env) return notFound();
+    const repo = getRepo(`${ctx.params.owner}/${ctx.params.repo}`)
+    const env = repo?.environments.get(ctx.params.env!.toLowerCase())
+    if (!repo || !env) return notFound()
     return {
       store: env.store,
       grantKey: `${repo.fullName.toLowerCase()}:${env.name.toLowerCase()}`,
       kind: 'actions',
       collectionUrl: `${repoUrl(repo)}/environments/${encodeURIComponent(env.name)}/secrets`,
-    };
-  };
+    }
+  }
 
   const orgTarget = (ctx: Ctx, kind: Kind): Target | SimResponse => {
-    const org = orgs.get(ctx.params.org!.toLowerCase());
-    if (!org) return notFound();
-    const key = `org:${org.login.toLowerCase()}`;
+    const org = orgs.get(ctx.params.org!.toLowerCase())
+    if (!org) return notFound()
+    const key = `org:${org.login.toLowerCase()}`
     return {
       store: kind === 'actions' ? org.actions : org.dependabot,
       grantKey: kind === 'actions' ? key : `dependabot:${key}`,
       kind,
       org,
       collectionUrl: `${baseUrl}/orgs/${org.login}/${kind}/secrets`,
-    };
-  };
+    }
+  }
 
-  const isResponse = (t: Target | SimResponse): t is SimResponse => 'status' in t;
+  const isResponse = (t: Target | SimResponse): t is SimResponse => 'status' in t
 
   /** Wraps a secret operation: resolve the target (404), check the grant (403), then run. */
   const withTarget =
     (resolve: (ctx: Ctx) => Target | SimResponse, need: 'read' | 'write', op: (ctx: Ctx, t: Target) => SimResponse): Handler =>
     (ctx) => {
-      const t = resolve(ctx);
-      if (isResponse(t)) return t;
-      if (!can(ctx, need, t.grantKey)) return forbidden();
-      return op(ctx, t);
-    };
+      const t = resolve(ctx)
+      if (isResponse(t)) return t
+      if (!can(ctx, need, t.grantKey)) return forbidden()
+      return op(ctx, t)
+    }
 
   // --- secret operations, shared by every kind of target ---
 
   const publicKey = (_ctx: Ctx, t: Target): SimResponse => ({
     status: 200,
     body: { key_id: t.store.key.keyId, key: sodium.to_base64(t.store.key.publicKey, sodium.base64_variants.ORIGINAL) },
-  });
+  })
 
   const metadata = (name: string, s: StoredSecret, t: Target): Record<string, unknown> => {
-    const out: Record<string, unknown> = { name, created_at: s.created_at, updated_at: s.updated_at };
+    const out: Record<string, unknown> = { name, created_at: s.created_at, updated_at: s.updated_at }
     if (t.org) {
-      out.visibility = s.visibility;
-      if (s.visibility === 'selected') out.selected_repositories_url = `${t.collectionUrl}/${name}/repositories`;
+      out.visibility = s.visibility
+      if (s.visibility === 'selected') out.selected_repositories_url = `${t.collectionUrl}/${name}/repositories`
     }
-    return out;
-  };
+    return out
+  }
 
   const listSecrets = (ctx: Ctx, t: Target): SimResponse => {
-    const all = [...t.store.secrets.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([n, s]) => metadata(n, s, t));
-    return { status: 200, body: { total_count: all.length, secrets: paginate(all, ctx.req.query) } };
-  };
+    const all = [...t.store.secrets.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([n, s]) => metadata(n, s, t))
+    return { status: 200, body: { total_count: all.length, secrets: paginate(all, ctx.req.query) } }
+  }
 
   const getSecret = (ctx: Ctx, t: Target): SimResponse => {
-    const name = ctx.params.name!.toUpperCase();
-    const s = t.store.secrets.get(name);
-    return s ? { status: 200, body: metadata(name, s, t) } : notFound();
-  };
+    const name = ctx.params.name!.toUpperCase()
+    const s = t.store.secrets.get(name)
+    return s ? { status: 200, body: metadata(name, s, t) } : notFound()
+  }
 
   const deleteSecret = (ctx: Ctx, t: Target): SimResponse =>
-    t.store.secrets.delete(ctx.params.name!.toUpperCase()) ? { status: 204 } : notFound();
+    t.store.secrets.delete(ctx.params.name!.toUpperCase()) ? { status: 204 } : notFound()
 
   const putSecret = (ctx: Ctx, t: Target): SimResponse => {
-    const parsed = parseJsonObject(ctx.req.body);
-    if (!parsed.ok) return parsed.response;
-    const body = parsed.value;
-    const rawName = ctx.params.name!;
+    const parsed = parseJsonObject(ctx.req.body)
+    if (!parsed.ok) return parsed.response
+    const body = parsed.value
+    const rawName = ctx.params.name!
     if (!SECRET_NAME.test(rawName)) {
-      return invalid('name', 'invalid', 'Secret names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_), and must not start with a number.');
+      return invalid(
+        'name',
+        'invalid',
+        'Secret names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_), and must not start with a number.',
+      )
     }
-    if (/^github_/i.test(rawName)) return invalid('name', 'invalid', 'Secret names must not start with the GITHUB_ prefix.');
-    const name = rawName.toUpperCase();
-    const existing = t.store.secrets.get(name);
+    if (/^github_/i.test(rawName)) return invalid('name', 'invalid', 'Secret names must not start with the GITHUB_ prefix.')
+    const name = rawName.toUpperCase()
+    const existing = t.store.secrets.get(name)
 
     // The spec makes encrypted_value and key_id required for Actions secrets and optional for Dependabot
     // secrets (where an organization PUT without them only updates visibility).
-    const valueGiven = body.encrypted_value !== undefined || body.key_id !== undefined;
-    let plaintext: string | undefined;
+    const valueGiven = body.encrypted_value !== undefined || body.key_id !== undefined
+    let plaintext: string | undefined
     if (t.kind === 'actions' || valueGiven) {
-      const opened = openSealedValue(body, t.store.key);
-      if (typeof opened !== 'string') return opened;
-      plaintext = opened;
+      const opened = openSealedValue(body, t.store.key)
+      if (typeof opened !== 'string') return opened
+      plaintext = opened
     } else if (!existing) {
-      return invalid('encrypted_value', 'missing_field', '"encrypted_value" wasn\'t supplied.');
+      return invalid('encrypted_value', 'missing_field', '"encrypted_value" wasn\'t supplied.')
     }
 
-    let access: OrgAccess | undefined;
+    let access: OrgAccess | undefined
     if (t.org) {
-      const v = orgVisibility(body, t.kind, ctx.apiVersion);
-      if (!v.ok) return v.response;
-      access = v.access;
+      const v = orgVisibility(body, t.kind, ctx.apiVersion)
+      if (!v.ok) return v.response
+      access = v.access
     }
 
-    const ts = now();
+    const ts = now()
     if (existing) {
       if (plaintext !== undefined) {
-        existing.value = plaintext;
-        existing.writes += 1;
+        existing.value = plaintext
+        existing.writes += 1
       }
-      existing.updated_at = ts;
+      existing.updated_at = ts
       if (access) {
         // A PUT replaces visibility; selected repositories only survive as the body gives them.
-        existing.visibility = access.visibility;
-        if (access.selected_repository_ids) existing.selected_repository_ids = access.selected_repository_ids;
-        else delete existing.selected_repository_ids;
+        existing.visibility = access.visibility
+        if (access.selected_repository_ids) existing.selected_repository_ids = access.selected_repository_ids
+        else delete existing.selected_repository_ids
       }
-      return { status: 204 };
+      return { status: 204 }
     }
-    t.store.secrets.set(name, { value: plaintext!, created_at: ts, updated_at: ts, writes: 1, ...access });
-    return { status: 201, body: {} };
-  };
+    t.store.secrets.set(name, { value: plaintext!, created_at: ts, updated_at: ts, writes: 1, ...access })
+    return { status: 201, body: {} }
+  }
 
   /** Org secret visibility rules: the fields to store, or a 422. */
   const orgVisibility = (
@@ -382,80 +392,85 @@ export async function startGitHubSim(): Promise<GitHubSim> {
     kind: Kind,
     apiVersion: string,
   ): { ok: true; access: OrgAccess } | { ok: false; response: SimResponse } => {
-    const fail = (response: SimResponse) => ({ ok: false as const, response });
-    const visibility = body.visibility;
-    if (visibility === undefined) return fail(invalid('visibility', 'missing_field', '"visibility" wasn\'t supplied.'));
+    const fail = (response: SimResponse) => ({ ok: false as const, response })
+    const visibility = body.visibility
+    if (visibility === undefined) return fail(invalid('visibility', 'missing_field', '"visibility" wasn\'t supplied.'))
     if (visibility !== 'all' && visibility !== 'private' && visibility !== 'selected') {
-      return fail(invalid('visibility', 'invalid', 'visibility must be one of: all, private, selected.'));
+      return fail(invalid('visibility', 'invalid', 'visibility must be one of: all, private, selected.'))
     }
-    if (visibility !== 'selected') return { ok: true, access: { visibility } };
-    const ids = parseRepoIds(body.selected_repository_ids, kind === 'dependabot' && apiVersion === '2022-11-28');
+    if (visibility !== 'selected') return { ok: true, access: { visibility } }
+    const ids = parseRepoIds(body.selected_repository_ids, kind === 'dependabot' && apiVersion === '2022-11-28')
     if (ids === undefined) {
-      return fail(invalid('selected_repository_ids', 'missing_field', 'selected_repository_ids is required when visibility is selected.'));
+      return fail(invalid('selected_repository_ids', 'missing_field', 'selected_repository_ids is required when visibility is selected.'))
     }
-    if (ids === 'invalid') return fail(invalid('selected_repository_ids', 'invalid', 'selected_repository_ids must be an array of integers.'));
-    return { ok: true, access: { visibility, selected_repository_ids: ids } };
-  };
+    if (ids === 'invalid')
+      return fail(invalid('selected_repository_ids', 'invalid', 'selected_repository_ids must be an array of integers.'))
+    return { ok: true, access: { visibility, selected_repository_ids: ids } }
+  }
 
   // --- selected repositories of an organization secret ---
 
-  const orgSecret = (ctx: Ctx, t: Target): StoredSecret | undefined => t.store.secrets.get(ctx.params.name!.toUpperCase());
+  const orgSecret = (ctx: Ctx, t: Target): StoredSecret | undefined => t.store.secrets.get(ctx.params.name!.toUpperCase())
 
   const listSelectedRepos = (ctx: Ctx, t: Target): SimResponse => {
-    const s = orgSecret(ctx, t);
-    if (!s) return notFound();
-    const byId = new Map([...repos.values()].map((r) => [r.id, r]));
+    const s = orgSecret(ctx, t)
+    if (!s) return notFound()
+    const byId = new Map([...repos.values()].map((r) => [r.id, r]))
     const selected = (s.selected_repository_ids ?? []).flatMap((id) => {
-      const r = byId.get(id);
-      return r ? [minimalRepo(r)] : [];
-    });
-    return { status: 200, body: { total_count: selected.length, repositories: paginate(selected, ctx.req.query) } };
-  };
+      const r = byId.get(id)
+      return r ? [minimalRepo(r)] : []
+    })
+    return { status: 200, body: { total_count: selected.length, repositories: paginate(selected, ctx.req.query) } }
+  }
 
   const setSelectedRepos = (ctx: Ctx, t: Target): SimResponse => {
-    const s = orgSecret(ctx, t);
-    if (!s) return notFound();
-    const parsed = parseJsonObject(ctx.req.body);
-    if (!parsed.ok) return parsed.response;
-    const body = parsed.value;
-    const ids = parseRepoIds(body.selected_repository_ids, false);
+    const s = orgSecret(ctx, t)
+    if (!s) return notFound()
+    const parsed = parseJsonObject(ctx.req.body)
+    if (!parsed.ok) return parsed.response
+    const body = parsed.value
+    const ids = parseRepoIds(body.selected_repository_ids, false)
     if (ids === undefined || ids === 'invalid') {
-      return invalid('selected_repository_ids', ids === undefined ? 'missing_field' : 'invalid', 'selected_repository_ids must be an array of integers.');
+      return invalid(
+        'selected_repository_ids',
+        ids === undefined ? 'missing_field' : 'invalid',
+        'selected_repository_ids must be an array of integers.',
+      )
     }
-    s.selected_repository_ids = ids;
-    return { status: 204 };
-  };
+    s.selected_repository_ids = ids
+    return { status: 204 }
+  }
 
   const changeSelectedRepo =
     (add: boolean) =>
     (ctx: Ctx, t: Target): SimResponse => {
-      const s = orgSecret(ctx, t);
-      const id = Number(ctx.params.repositoryId);
-      if (!s || !Number.isInteger(id)) return notFound();
-      if (s.visibility !== 'selected') return message(409, 'Conflict: the secret visibility is not set to selected.');
-      const ids = new Set(s.selected_repository_ids ?? []);
-      if (add) ids.add(id);
-      else ids.delete(id);
-      s.selected_repository_ids = [...ids];
-      return { status: 204 };
-    };
+      const s = orgSecret(ctx, t)
+      const id = Number(ctx.params.repositoryId)
+      if (!s || !Number.isInteger(id)) return notFound()
+      if (s.visibility !== 'selected') return message(409, 'Conflict: the secret visibility is not set to selected.')
+      const ids = new Set(s.selected_repository_ids ?? [])
+      if (add) ids.add(id)
+      else ids.delete(id)
+      s.selected_repository_ids = [...ids]
+      return { status: 204 }
+    }
 
   // --- repository, environment and dispatch endpoints ---
 
   const getRepository: Handler = (ctx) => {
-    const repo = getRepo(`${ctx.params.owner}/${ctx.params.repo}`);
+    const repo = getRepo(`${ctx.params.owner}/${ctx.params.repo}`)
     // GitHub hides a private repository from a token that cannot see it.
-    if (!repo || !canSeeRepo(ctx, repo)) return notFound();
+    if (!repo || !canSeeRepo(ctx, repo)) return notFound()
     return {
       status: 200,
       body: { ...minimalRepo(repo), visibility: 'private', default_branch: 'main', archived: false, disabled: false },
-    };
-  };
+    }
+  }
 
   const getEnvironment: Handler = (ctx) => {
-    const repo = getRepo(`${ctx.params.owner}/${ctx.params.repo}`);
-    const env = repo?.environments.get(ctx.params.env!.toLowerCase());
-    if (!repo || !env || !canSeeRepo(ctx, repo)) return notFound();
+    const repo = getRepo(`${ctx.params.owner}/${ctx.params.repo}`)
+    const env = repo?.environments.get(ctx.params.env!.toLowerCase())
+    if (!repo || !env || !canSeeRepo(ctx, repo)) return notFound()
     return {
       status: 200,
       body: {
@@ -469,43 +484,43 @@ export async function startGitHubSim(): Promise<GitHubSim> {
         protection_rules: [],
         deployment_branch_policy: null,
       },
-    };
-  };
+    }
+  }
 
   const repoDispatch: Handler = (ctx) => {
-    const repo = getRepo(`${ctx.params.owner}/${ctx.params.repo}`);
-    if (!repo) return notFound();
-    if (!can(ctx, 'write', repo.fullName.toLowerCase())) return forbidden();
-    const parsed = parseJsonObject(ctx.req.body);
-    if (!parsed.ok) return parsed.response;
-    const body = parsed.value;
-    const { event_type: eventType, client_payload: payload } = body;
+    const repo = getRepo(`${ctx.params.owner}/${ctx.params.repo}`)
+    if (!repo) return notFound()
+    if (!can(ctx, 'write', repo.fullName.toLowerCase())) return forbidden()
+    const parsed = parseJsonObject(ctx.req.body)
+    if (!parsed.ok) return parsed.response
+    const body = parsed.value
+    const { event_type: eventType, client_payload: payload } = body
     if (typeof eventType !== 'string' || eventType.length < 1 || eventType.length > 100) {
-      return invalid('event_type', 'invalid', 'event_type must be a string of 1 to 100 characters.');
+      return invalid('event_type', 'invalid', 'event_type must be a string of 1 to 100 characters.')
     }
     if (payload !== undefined && (!isPlainObject(payload) || Object.keys(payload).length > 10)) {
-      return invalid('client_payload', 'invalid', 'client_payload must be an object with at most 10 properties.');
+      return invalid('client_payload', 'invalid', 'client_payload must be an object with at most 10 properties.')
     }
-    dispatches.push({ repo: repo.fullName, target: 'repository', body, at: Date.now() });
-    return { status: 204 };
-  };
+    dispatches.push({ repo: repo.fullName, target: 'repository', body, at: Date.now() })
+    return { status: 204 }
+  }
 
   const workflowDispatch: Handler = (ctx) => {
-    const repo = getRepo(`${ctx.params.owner}/${ctx.params.repo}`);
-    if (!repo) return notFound();
-    if (!can(ctx, 'write', repo.fullName.toLowerCase())) return forbidden();
-    const parsed = parseJsonObject(ctx.req.body);
-    if (!parsed.ok) return parsed.response;
-    const body = parsed.value;
-    if (typeof body.ref !== 'string' || body.ref === '') return invalid('ref', 'missing_field', '"ref" wasn\'t supplied.');
+    const repo = getRepo(`${ctx.params.owner}/${ctx.params.repo}`)
+    if (!repo) return notFound()
+    if (!can(ctx, 'write', repo.fullName.toLowerCase())) return forbidden()
+    const parsed = parseJsonObject(ctx.req.body)
+    if (!parsed.ok) return parsed.response
+    const body = parsed.value
+    if (typeof body.ref !== 'string' || body.ref === '') return invalid('ref', 'missing_field', '"ref" wasn\'t supplied.')
     if (body.inputs !== undefined && (!isPlainObject(body.inputs) || Object.keys(body.inputs).length > 25)) {
-      return invalid('inputs', 'invalid', 'inputs must be an object with at most 25 properties.');
+      return invalid('inputs', 'invalid', 'inputs must be an object with at most 25 properties.')
     }
-    const workflowId = ctx.params.workflowId!;
-    dispatches.push({ repo: repo.fullName, target: { workflowId }, body, at: Date.now() });
+    const workflowId = ctx.params.workflowId!
+    dispatches.push({ repo: repo.fullName, target: { workflowId }, body, at: Date.now() })
     // From API version 2026-03-10 the run details are always returned (200); before, only on request.
-    if (ctx.apiVersion !== '2026-03-10' && body.return_run_details !== true) return { status: 204 };
-    const runId = nextId++;
+    if (ctx.apiVersion !== '2026-03-10' && body.return_run_details !== true) return { status: 204 }
+    const runId = nextId++
     return {
       status: 200,
       body: {
@@ -513,8 +528,8 @@ export async function startGitHubSim(): Promise<GitHubSim> {
         run_url: `${repoUrl(repo)}/actions/runs/${runId}`,
         html_url: `https://github.com/${repo.fullName}/actions/runs/${runId}`,
       },
-    };
-  };
+    }
+  }
 
   // --- routing ---
 
@@ -528,7 +543,7 @@ export async function startGitHubSim(): Promise<GitHubSim> {
         PUT: withTarget(resolve, 'write', putSecret),
         DELETE: withTarget(resolve, 'write', deleteSecret),
       }),
-    ];
+    ]
     if (org) {
       routes.push(
         route(`${base}/:name/repositories`, {
@@ -539,10 +554,10 @@ export async function startGitHubSim(): Promise<GitHubSim> {
           PUT: withTarget(resolve, 'write', changeSelectedRepo(true)),
           DELETE: withTarget(resolve, 'write', changeSelectedRepo(false)),
         }),
-      );
+      )
     }
-    return routes;
-  };
+    return routes
+  }
 
   const routes: Route[] = [
     route('/repos/:owner/:repo', { GET: getRepository }),
@@ -554,7 +569,7 @@ export async function startGitHubSim(): Promise<GitHubSim> {
     ...secretRoutes('/repos/:owner/:repo/environments/:env/secrets', envTarget, false),
     ...secretRoutes('/orgs/:org/actions/secrets', (c) => orgTarget(c, 'actions'), true),
     ...secretRoutes('/orgs/:org/dependabot/secrets', (c) => orgTarget(c, 'dependabot'), true),
-  ];
+  ]
 
   const defaultHeaders = (): Record<string, string> => ({
     'x-github-request-id': randomUUID().toUpperCase(),
@@ -564,166 +579,166 @@ export async function startGitHubSim(): Promise<GitHubSim> {
     'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
     'x-ratelimit-used': '1',
     'x-ratelimit-resource': 'core',
-  });
+  })
 
   const handle = async (req: SimRequest): Promise<HandlerResult> => {
-    const fault = faults.take((m) => faultMatches(m, req));
-    if (fault) return serveFault(server, fault, withContentType(defaultHeaders(), fault.body));
-    const result = respond(req);
-    return { ...result, headers: mergeHeaders(withContentType(defaultHeaders(), result.body), result.headers) };
-  };
+    const fault = faults.take((m) => faultMatches(m, req))
+    if (fault) return serveFault(server, fault, withContentType(defaultHeaders(), fault.body))
+    const result = respond(req)
+    return { ...result, headers: mergeHeaders(withContentType(defaultHeaders(), result.body), result.headers) }
+  }
 
   const respond = (req: SimRequest): SimResponse => {
-    const auth = /^(?:bearer|token)\s+(\S+)\s*$/i.exec(header(req.headers, 'authorization') ?? '');
-    const grants = auth ? tokens.get(auth[1]!) : undefined;
-    if (!grants) return message(401, 'Bad credentials');
-    const apiVersion = header(req.headers, 'x-github-api-version') ?? API_VERSIONS[0]!;
+    const auth = /^(?:bearer|token)\s+(\S+)\s*$/i.exec(header(req.headers, 'authorization') ?? '')
+    const grants = auth ? tokens.get(auth[1]!) : undefined
+    if (!grants) return message(401, 'Bad credentials')
+    const apiVersion = header(req.headers, 'x-github-api-version') ?? API_VERSIONS[0]!
     if (!API_VERSIONS.includes(apiVersion)) {
-      return message(400, `'${apiVersion}' is not a supported version. Supported versions: ${API_VERSIONS.join(', ')}`);
+      return message(400, `'${apiVersion}' is not a supported version. Supported versions: ${API_VERSIONS.join(', ')}`)
     }
-    const segments = req.pathname.split('/').map(safeDecode);
-    if (segments.includes(undefined)) return notFound();
+    const segments = req.pathname.split('/').map(safeDecode)
+    if (segments.includes(undefined)) return notFound()
     for (const r of routes) {
-      const params = r.match(segments as string[]);
-      if (!params) continue;
-      const h = r.methods[req.method.toUpperCase()];
-      return h ? h({ req, params, grants, apiVersion }) : notFound();
+      const params = r.match(segments as string[])
+      if (!params) continue
+      const h = r.methods[req.method.toUpperCase()]
+      return h ? h({ req, params, grants, apiVersion }) : notFound()
     }
-    return notFound();
-  };
+    return notFound()
+  }
 
-  const server: LoopbackServer = await startLoopbackServer(handle);
-  baseUrl = server.url;
+  const server: LoopbackServer = await startLoopbackServer(handle)
+  baseUrl = server.url
 
   return {
     url: server.url,
     requests: server.requests,
     dispatches,
     addRepo(fullName, opts) {
-      addRepo(fullName, opts?.environments);
+      addRepo(fullName, opts?.environments)
     },
     addOrg(org, repoNames = []) {
       if (!orgs.has(org.toLowerCase())) {
-        orgs.set(org.toLowerCase(), { id: nextId++, login: org, actions: newStore(), dependabot: newStore() });
+        orgs.set(org.toLowerCase(), { id: nextId++, login: org, actions: newStore(), dependabot: newStore() })
       }
-      for (const r of repoNames) addRepo(r.includes('/') ? r : `${org}/${r}`);
+      for (const r of repoNames) addRepo(r.includes('/') ? r : `${org}/${r}`)
     },
     addToken(token, grant) {
-      tokens.set(token, { write: grant.write.map((g) => g.toLowerCase()), read: (grant.read ?? []).map((g) => g.toLowerCase()) });
+      tokens.set(token, { write: grant.write.map((g) => g.toLowerCase()), read: (grant.read ?? []).map((g) => g.toLowerCase()) })
     },
     deleteEnvironment(fullName, env) {
-      getRepo(fullName)?.environments.delete(env.toLowerCase());
+      getRepo(fullName)?.environments.delete(env.toLowerCase())
     },
     rotateKey(scope) {
-      const store = storeFor(scope);
-      if (!store) throw new Error(`github sim: unknown scope ${scope}`);
-      store.key = newKeyPair();
+      const store = storeFor(scope)
+      if (!store) throw new Error(`github sim: unknown scope ${scope}`)
+      store.key = newKeyPair()
     },
     secret(scope, name) {
-      const s = storeFor(scope)?.secrets.get(name.toUpperCase());
-      return s && { ...s, ...(s.selected_repository_ids && { selected_repository_ids: [...s.selected_repository_ids] }) };
+      const s = storeFor(scope)?.secrets.get(name.toUpperCase())
+      return s && { ...s, ...(s.selected_repository_ids && { selected_repository_ids: [...s.selected_repository_ids] }) }
     },
     failNext(match, fault) {
-      faults.add(match, fault);
+      faults.add(match, fault)
     },
     close: () => server.close(),
-  };
+  }
 }
 
 interface Route {
-  match(segments: string[]): Record<string, string> | undefined;
-  methods: Record<string, Handler>;
+  match(segments: string[]): Record<string, string> | undefined
+  methods: Record<string, Handler>
 }
 
 /** A path pattern such as '/repos/:owner/:repo'; params capture whole, already decoded segments. */
 function route(pattern: string, methods: Record<string, Handler>): Route {
-  const parts = pattern.split('/');
+  const parts = pattern.split('/')
   return {
     methods,
     match(segments) {
-      if (segments.length !== parts.length) return undefined;
-      const params: Record<string, string> = {};
+      if (segments.length !== parts.length) return undefined
+      const params: Record<string, string> = {}
       for (let i = 0; i < parts.length; i++) {
-        const p = parts[i]!;
-        const s = segments[i]!;
+        const p = parts[i]!
+        const s = segments[i]!
         if (p.startsWith(':')) {
-          if (s === '') return undefined;
-          params[p.slice(1)] = s;
-        } else if (p !== s) return undefined;
+          if (s === '') return undefined
+          params[p.slice(1)] = s
+        } else if (p !== s) return undefined
       }
-      return params;
+      return params
     },
-  };
+  }
 }
 
 function safeDecode(segment: string): string | undefined {
   try {
-    return decodeURIComponent(segment);
+    return decodeURIComponent(segment)
   } catch {
-    return undefined;
+    return undefined
   }
 }
 
 function faultMatches(m: { method?: string; path?: string | RegExp }, req: SimRequest): boolean {
-  if (m.method !== undefined && m.method.toUpperCase() !== req.method.toUpperCase()) return false;
-  if (m.path === undefined) return true;
+  if (m.method !== undefined && m.method.toUpperCase() !== req.method.toUpperCase()) return false
+  if (m.path === undefined) return true
   // Match the raw path or its decoded form, so tests may write environment names either way.
-  const candidates = [req.pathname, safeDecode(req.pathname) ?? req.pathname];
-  return candidates.some((p) => (typeof m.path === 'string' ? p === m.path : m.path!.test(p)));
+  const candidates = [req.pathname, safeDecode(req.pathname) ?? req.pathname]
+  return candidates.some((p) => (typeof m.path === 'string' ? p === m.path : m.path!.test(p)))
 }
 
 function withContentType(headers: Record<string, string>, body: unknown): Record<string, string> {
-  return body === undefined ? headers : { ...headers, 'content-type': 'application/json; charset=utf-8' };
+  return body === undefined ? headers : { ...headers, 'content-type': 'application/json; charset=utf-8' }
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-type Parsed = { ok: true; value: Record<string, unknown> } | { ok: false; response: SimResponse };
+type Parsed = { ok: true; value: Record<string, unknown> } | { ok: false; response: SimResponse }
 
 /** GitHub answers malformed JSON and non-object bodies with 400, not 422. */
 function parseJsonObject(body: string): Parsed {
-  let v: unknown;
+  let v: unknown
   try {
-    v = JSON.parse(body);
+    v = JSON.parse(body)
   } catch {
-    return { ok: false, response: message(400, 'Problems parsing JSON') };
+    return { ok: false, response: message(400, 'Problems parsing JSON') }
   }
-  return isPlainObject(v) ? { ok: true, value: v } : { ok: false, response: message(400, 'Body should be a JSON object') };
+  return isPlainObject(v) ? { ok: true, value: v } : { ok: false, response: message(400, 'Body should be a JSON object') }
 }
 
 /** selected_repository_ids: undefined when absent, 'invalid' when not an array of integers. */
 function parseRepoIds(v: unknown, allowNumericStrings: boolean): number[] | 'invalid' | undefined {
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v)) return 'invalid';
-  const ids: number[] = [];
+  if (v === undefined) return undefined
+  if (!Array.isArray(v)) return 'invalid'
+  const ids: number[] = []
   for (const item of v) {
     // Before API version 2026-03-10 the Dependabot org PUT also takes ids as strings.
-    const n = typeof item === 'string' && allowNumericStrings && /^\d+$/.test(item) ? Number(item) : item;
-    if (typeof n !== 'number' || !Number.isInteger(n)) return 'invalid';
-    ids.push(n);
+    const n: unknown = typeof item === 'string' && allowNumericStrings && /^\d+$/.test(item) ? Number(item) : item
+    if (typeof n !== 'number' || !Number.isInteger(n)) return 'invalid'
+    ids.push(n)
   }
-  return ids;
+  return ids
 }
 
 /** Checks encrypted_value and key_id and opens the sealed box; returns the plaintext or a 422. */
 function openSealedValue(body: Record<string, unknown>, key: KeyPair): string | SimResponse {
-  const { encrypted_value: ev, key_id: keyId } = body;
-  if (ev === undefined) return invalid('encrypted_value', 'missing_field', '"encrypted_value" wasn\'t supplied.');
+  const { encrypted_value: ev, key_id: keyId } = body
+  if (ev === undefined) return invalid('encrypted_value', 'missing_field', '"encrypted_value" wasn\'t supplied.')
   if (typeof ev !== 'string' || !BASE64_PATTERN.test(ev)) {
-    return invalid('encrypted_value', 'invalid', 'encrypted_value must be base64-encoded (standard alphabet, padded).');
+    return invalid('encrypted_value', 'invalid', 'encrypted_value must be base64-encoded (standard alphabet, padded).')
   }
-  if (keyId === undefined) return invalid('key_id', 'missing_field', '"key_id" wasn\'t supplied.');
+  if (keyId === undefined) return invalid('key_id', 'missing_field', '"key_id" wasn\'t supplied.')
   if (typeof keyId !== 'string' || keyId !== key.keyId) {
-    return invalid('key_id', 'invalid', 'key_id does not match the current public key; fetch the public key again.');
+    return invalid('key_id', 'invalid', 'key_id does not match the current public key; fetch the public key again.')
   }
-  let plain: Uint8Array;
+  let plain: Uint8Array
   try {
-    plain = sodium.crypto_box_seal_open(Buffer.from(ev, 'base64'), key.publicKey, key.privateKey);
+    plain = sodium.crypto_box_seal_open(Buffer.from(ev, 'base64'), key.publicKey, key.privateKey)
   } catch {
-    return invalid('encrypted_value', 'invalid', 'encrypted_value could not be decrypted with the public key of key_id.');
+    return invalid('encrypted_value', 'invalid', 'encrypted_value could not be decrypted with the public key of key_id.')
   }
-  if (plain.length > MAX_SECRET_BYTES) return invalid('encrypted_value', 'invalid', 'Secret values are limited to 48 KB.');
-  return new TextDecoder().decode(plain);
+  if (plain.length > MAX_SECRET_BYTES) return invalid('encrypted_value', 'invalid', 'Secret values are limited to 48 KB.')
+  return new TextDecoder().decode(plain)
 }

@@ -113,7 +113,10 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
       const { visible, inFlight, delayed } = sqs.contents(queueName)
       return [...visible, ...inFlight, ...delayed].flatMap((body) => {
         try {
-          const n = JSON.parse(body) as { notificationType?: string; payload?: { applicationOAuthClientNewSecret?: { clientId: string; newClientSecret: string } } }
+          const n = JSON.parse(body) as {
+            notificationType?: string
+            payload?: { applicationOAuthClientNewSecret?: { clientId: string; newClientSecret: string } }
+          }
           const p = n.payload?.applicationOAuthClientNewSecret
           return n.notificationType === 'APPLICATION_OAUTH_CLIENT_NEW_SECRET' && p?.clientId === id ? [p.newClientSecret] : []
         } catch {

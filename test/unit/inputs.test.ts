@@ -8,7 +8,10 @@ const base: Record<string, string> = {
   'github-token': 'ghs_token',
 }
 const env = { GITHUB_REPOSITORY: 'octo/shop' }
-const read = (overrides: Record<string, string> = {}) => (name: string) => ({ ...base, ...overrides })[name] ?? ''
+const read =
+  (overrides: Record<string, string> = {}) =>
+  (name: string) =>
+    ({ ...base, ...overrides })[name] ?? ''
 const error = (overrides: Record<string, string>, environment: NodeJS.ProcessEnv = env) => {
   try {
     readInputs(read(overrides), environment)
@@ -50,21 +53,21 @@ describe('readInputs', () => {
     [{ 'secret-name': '1SECRET' }, 'Input secret-name:'],
     [{ 'secret-name': 'github_token' }, 'starts with GITHUB_'],
     [{ 'secret-name': 'LWA-SECRET' }, 'only letters, digits and _'],
-    [{ region: 'us' }, 'Input region: \'us\' is not a region. Use na, eu or fe'],
-    [{ 'receive-timeout': 'soon' }, 'Input receive-timeout: \'soon\' is not a whole number'],
+    [{ region: 'us' }, "Input region: 'us' is not a region. Use na, eu or fe"],
+    [{ 'receive-timeout': 'soon' }, "Input receive-timeout: 'soon' is not a whole number"],
     [{ 'receive-timeout': '-5' }, 'Input receive-timeout:'],
     [{ 'receive-timeout': '0' }, 'must be between 1 and 3600'],
     [{ 'receive-timeout': '86400' }, 'must be between 1 and 3600'],
-    [{ verify: 'yes' }, 'Input verify: \'yes\' is not a boolean'],
+    [{ verify: 'yes' }, "Input verify: 'yes' is not a boolean"],
     [{ 'lwa-endpoint': 'http://api.amazon.com/auth/o2/token' }, 'Input lwa-endpoint: must be an https URL'],
     [{ 'sp-api-endpoint': 'http://10.0.0.5:8080' }, 'Input sp-api-endpoint: must be an https URL'],
-    [{ 'sp-api-endpoint': 'not a url' }, 'Input sp-api-endpoint: \'not a url\' is not a URL'],
-    [{ 'sqs-queue-url': 'https://example.com/123456789012/q' }, 'Input sqs-queue-url: \'example.com\' is not an SQS host'],
+    [{ 'sp-api-endpoint': 'not a url' }, "Input sp-api-endpoint: 'not a url' is not a URL"],
+    [{ 'sqs-queue-url': 'https://example.com/123456789012/q' }, "Input sqs-queue-url: 'example.com' is not an SQS host"],
     [{ 'sqs-queue-url': 'arn:aws:sqs:us-east-1:123456789012:q' }, 'Input sqs-queue-url:'],
     [{ 'sqs-queue-url': 'https://sqs.us-east-1.amazonaws.com/q' }, 'is not an SQS queue URL'],
-    [{ targets: 'organization:octo' }, 'Input targets: targets line 1 (\'organization:octo\'): organization targets are not supported yet'],
-    [{ targets: 'bucket:x' }, 'unknown target kind \'bucket\''],
-    [{ targets: 'repository\nrepository:OCTO/shop' }, 'targets line 2 (\'repository:OCTO/shop\'): duplicate target'],
+    [{ targets: 'organization:octo' }, "Input targets: targets line 1 ('organization:octo'): organization targets are not supported yet"],
+    [{ targets: 'bucket:x' }, "unknown target kind 'bucket'"],
+    [{ targets: 'repository\nrepository:OCTO/shop' }, "targets line 2 ('repository:OCTO/shop'): duplicate target"],
     [{ targets: 'repository:not a repo' }, 'is not a repository in OWNER/REPO form'],
     [{ targets: 'environment:' }, 'an environment target needs a name'],
     [{ targets: '\n \n' }, 'Input targets: targets is empty'],
@@ -78,7 +81,10 @@ describe('readInputs', () => {
   })
 
   it('allows plain http only for loopback hosts', () => {
-    const inputs = readInputs(read({ 'lwa-endpoint': 'http://127.0.0.1:9000/auth/o2/token', 'sp-api-endpoint': 'http://localhost:9001/' }), env)
+    const inputs = readInputs(
+      read({ 'lwa-endpoint': 'http://127.0.0.1:9000/auth/o2/token', 'sp-api-endpoint': 'http://localhost:9001/' }),
+      env,
+    )
     expect(inputs.lwaEndpoint).toBe('http://127.0.0.1:9000/auth/o2/token')
     expect(inputs.spApiEndpoint).toBe('http://localhost:9001')
   })

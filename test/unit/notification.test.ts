@@ -80,9 +80,11 @@ describe('parseNotification', () => {
   })
 
   it('names the bad fields but never their values', () => {
-    const body = structuredClone(newSecret) as Record<string, any>
-    body.payload.applicationOAuthClientNewSecret.newClientSecret = 42
-    body.payload.applicationOAuthClientNewSecret.newClientSecretExpiryTime = 'amzn1.oa2-cs.v1.LEAKED'
+    const body = structuredClone(newSecret)
+    Object.assign(body.payload.applicationOAuthClientNewSecret, {
+      newClientSecret: 42,
+      newClientSecretExpiryTime: 'amzn1.oa2-cs.v1.LEAKED',
+    })
     const n = parseNotification(JSON.stringify(body))
     expect(n.kind).toBe('invalid')
     const reason = n.kind === 'invalid' ? n.reason : ''
