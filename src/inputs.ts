@@ -122,7 +122,7 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
     lwaEndpoint,
     spApiEndpoint,
     awsRegion,
-    githubApiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    githubApiUrl: endpoint('github-api-url', read('github-api-url') || env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
   }
 }
 

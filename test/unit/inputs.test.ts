@@ -80,6 +80,16 @@ describe('readInputs', () => {
     expect(error({ 'client-secret': secret })).not.toContain(secret)
   })
 
+  it('takes the GitHub API URL from the input, else GITHUB_API_URL', () => {
+    expect(readInputs(read({ 'github-api-url': 'https://ghe.example.com/api/v3/' }), env).githubApiUrl).toBe(
+      'https://ghe.example.com/api/v3',
+    )
+    expect(readInputs(read(), { ...env, GITHUB_API_URL: 'https://ghe.example.com/api/v3' }).githubApiUrl).toBe(
+      'https://ghe.example.com/api/v3',
+    )
+    expect(error({ 'github-api-url': 'http://ghe.example.com/api/v3' })).toContain('Input github-api-url: must be an https URL')
+  })
+
   it('allows plain http only for loopback hosts', () => {
     const inputs = readInputs(
       read({ 'lwa-endpoint': 'http://127.0.0.1:9000/auth/o2/token', 'sp-api-endpoint': 'http://localhost:9001/' }),
