@@ -14,6 +14,8 @@ export interface SecretStore {
   check(target: Target): Promise<void>
   /** Seals and writes the value; idempotent. */
   write(target: Target, name: string, value: string): Promise<'created' | 'updated'>
+  /** When the secret was last written (epoch ms), or undefined when it does not exist. */
+  updatedAt(target: Target, name: string): Promise<number | undefined>
 }
 
 export class GitHubError extends Error {
@@ -72,11 +74,13 @@ export function createGitHubStore(options: { token: string; baseUrl: string; war
       ? ({
           params,
           key: 'GET /repos/{owner}/{repo}/actions/secrets/public-key',
+          get: 'GET /repos/{owner}/{repo}/actions/secrets/{secret_name}',
           put: 'PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}',
         } as const)
       : ({
           params: { ...params, environment_name: target.environment },
           key: 'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key',
+          get: 'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}',
           put: 'PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}',
         } as const)
   }
@@ -114,6 +118,16 @@ export function createGitHubStore(options: { token: string; baseUrl: string; war
         status = await put(target, name, value, await publicKey(target, true))
       }
       return status === 201 ? 'created' : 'updated'
+    },
+    async updatedAt(target, name) {
+      const { params, get } = paths(target)
+      try {
+        const { data } = await call(target, 'read the secret', () => octokit.request(get, { ...params, secret_name: name }))
+        return Date.parse(data.updated_at)
+      } catch (error) {
+        if (error instanceof GitHubError && error.status === 404) return undefined
+        throw error
+      }
     },
   }
 }

@@ -74,7 +74,8 @@ export function createHttpClient(options: {
 }
 
 /** retry-after in seconds or as an HTTP date; capped so that a server cannot stall the run. */
-function retryAfterMs(value: string | undefined, capMs: number): number | undefined {
+export function retryAfterMs(header: string | string[] | undefined, capMs: number): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header
   if (!value) return undefined
   const seconds = Number(value)
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now()

@@ -13,6 +13,8 @@ import { createSpApi } from './sp-api.js'
 import { renderSummary } from './summary.js'
 
 const REQUEST_TIMEOUT_MS = 30_000
+/** LWA answers token requests in well under a second; a slow one is retried sooner. */
+const TOKEN_TIMEOUT_MS = 10_000
 
 export async function run(): Promise<void> {
   // Mask first: nothing below may print these before the runner knows to hide them.
@@ -42,7 +44,7 @@ export async function run(): Promise<void> {
 
     // Token requests are safe to repeat whatever happened to the first attempt.
     const lwaHttp = createHttpClient({
-      timeoutMs: REQUEST_TIMEOUT_MS,
+      timeoutMs: TOKEN_TIMEOUT_MS,
       retry: {
         retries: 3,
         minDelayMs: 1_000,
@@ -52,12 +54,10 @@ export async function run(): Promise<void> {
       },
       onRetry: onRetry('LWA'),
     })
-    // A rotation is repeated only when Amazon said it did not act (429, 5xx) or the request never left;
-    // the usage plan allows one call a minute, so wait that long unless Amazon says otherwise.
+    // The rotation itself is never repeated by the transport: the core decides, after looking at the queue again.
     const spApiHttp = createHttpClient({
       timeoutMs: REQUEST_TIMEOUT_MS,
-      retry: { retries: 3, minDelayMs: 60_000, maxDelayMs: 120_000, statusCodes: [429, 500, 503], errorCodes: NOT_SENT_ERRORS },
-      onRetry: onRetry('SP-API'),
+      retry: { retries: 0, minDelayMs: 0, maxDelayMs: 0, statusCodes: [], errorCodes: [] },
     })
     closers.push(
       () => lwaHttp.close(),

@@ -12,7 +12,7 @@ import { LwaError } from './lwa.js'
 import { parseNotification, type NewSecret } from './notification.js'
 import { Lease, type Queue, type QueueMessage } from './queue.js'
 import type { SecretStore } from './github.js'
-import type { SpApi } from './sp-api.js'
+import { SpApiError, type SpApi } from './sp-api.js'
 import { formatTarget, type Target } from './targets.js'
 
 /** How long a message taken by this run stays hidden from other consumers without a renewal. */
@@ -25,6 +25,10 @@ const IN_FLIGHT_POLL_MS = 5_000
 /** A new secret can take a little while to become active at LWA. */
 const VERIFY_WINDOW_MS = 30_000
 const VERIFY_INTERVAL_MS = 3_000
+/** Calls of rotateApplicationClientSecret a run makes at most (Amazon refusing with 429, 500 or 503). */
+const MAX_ROTATE_ATTEMPTS = 4
+/** GitHub's timestamps have whole seconds, and two clocks never agree exactly. */
+const CLOCK_TOLERANCE_MS = 5_000
 /** The old secret lives 7 days after a rotation; the message must outlive it (invariant 2). */
 const MIN_RETENTION_SECONDS = 8 * 24 * 3600
 
@@ -65,8 +69,11 @@ export type TargetStatus = 'created' | 'updated' | 'failed' | 'not written'
 
 export interface Report {
   clientId: string
-  /** rotated: this run rotated; resumed: this run finished an earlier run's rotation. */
-  result: 'rotated' | 'resumed' | undefined
+  /**
+   * rotated: this run rotated; resumed: this run finished an earlier run's rotation; skipped: another run
+   * rotated and stored a new secret in every target while this one waited.
+   */
+  result: 'rotated' | 'resumed' | 'skipped' | undefined
   secretExpiresAt: string | undefined
   previousSecretExpiresAt: string | undefined
   targets: Array<{ target: string; status: TargetStatus; detail?: string }>
@@ -94,7 +101,6 @@ export async function rotate(plan: Plan, deps: Deps): Promise<Report> {
     targets: plan.targets.map((t) => ({ target: formatTarget(t), status: 'not written' })),
     messageKept: false,
   }
-  const deadline = clock.now() + plan.receiveTimeoutMs
   const lease = new Lease<NewSecret>(queue, LEASE_SECONDS, (m) => log.warning(m))
   const reported = new Set<string>()
   let phase = 'preflight'
@@ -132,7 +138,11 @@ export async function rotate(plan: Plan, deps: Deps): Promise<Report> {
   const newest = (): NewSecret | undefined =>
     lease.values.reduce<NewSecret | undefined>((a, b) => (a && a.eventTime >= b.eventTime ? a : b), undefined)
 
-  const remainingMs = () => deadline - clock.now()
+  /** True when every target's secret was written at or after `since` (by another run: this one has not written yet). */
+  async function storedByAnotherRun(since: number): Promise<boolean> {
+    const times = await Promise.all(plan.targets.map((t) => deps.store.updatedAt(t, plan.secretName)))
+    return times.every((t) => t !== undefined && t >= since)
+  }
 
   try {
     // 1. Preflight: nothing irreversible happens unless Amazon, the queue and every target answer.
@@ -167,50 +177,80 @@ export async function rotate(plan: Plan, deps: Deps): Promise<Report> {
       return tokenCheck.value
     })
 
-    // 2. Resume or rotate.
+    // 2. Resume or rotate. Rotate only when no new secret for this client can be waiting: none visible, and
+    // none in flight with another consumer (a run that may have died holds it for at most LEASE_SECONDS).
     phase = 'resume or rotate'
-    let rotatedAt: number | undefined
-    await log.group('Resume or rotate', async () => {
-      await pass(1)
-      let inFlight = lease.values.length ? 0 : (await queue.stats()).inFlight
-      // A message received by another run (perhaps one that died) is invisible for a while: wait until
-      // nothing is in flight, or until it reappears and turns out to be ours, before rotating.
-      while (!lease.values.length && inFlight > 0) {
-        if (remainingMs() <= 0) {
-          throw new Error(
-            `${inFlight} message(s) in the queue are held by another consumer, possibly another run for this application, so rotating now could rotate twice. ` +
-              'Nothing was rotated. Re-run when the other run has finished; use a workflow concurrency group to keep runs apart.',
-          )
-        }
-        log.info(
-          `${inFlight} message(s) in the queue are held by another consumer; waiting for them to be released before deciding to rotate.`,
-        )
-        await clock.sleep(Math.min(IN_FLIGHT_POLL_MS, Math.max(remainingMs(), 0)), plan.signal)
+    const startedAt = clock.now()
+    let deadline = startedAt + plan.receiveTimeoutMs
+    const decision = await log.group('Resume or rotate', async () => {
+      // Set once another run may be at work on this application: messages in flight, or Amazon refused a call.
+      let contended = false
+      for (let attempt = 1; ;) {
         await pass(1)
-        inFlight = lease.values.length ? 0 : (await queue.stats()).inFlight
+        const pending = newest()
+        if (pending) {
+          log.info(`Found a new secret from an unfinished rotation at ${pending.eventTime.toISOString()}: resuming it, not rotating again.`)
+          return 'resumed'
+        }
+        const { inFlight } = await queue.stats()
+        if (inFlight > 0) {
+          contended = true
+          if (clock.now() >= deadline) {
+            throw new Error(
+              `${inFlight} message(s) in the queue stayed held by another consumer, possibly another run for this application, so rotating could rotate twice. ` +
+                'Nothing was rotated. Re-run when the other run has finished, and keep runs apart with a workflow concurrency group.',
+            )
+          }
+          log.info(`${inFlight} message(s) in the queue are held by another consumer; waiting for them before deciding to rotate.`)
+          await clock.sleep(Math.min(IN_FLIGHT_POLL_MS, deadline - clock.now()), plan.signal)
+          continue
+        }
+        if (contended && (await storedByAnotherRun(startedAt - CLOCK_TOLERANCE_MS))) {
+          log.info(`Another run stored a new ${plan.secretName} in every target while this one waited: nothing to rotate.`)
+          return 'skipped'
+        }
+        try {
+          await deps.spApi.rotateClientSecret(token)
+          log.info('Amazon accepted the rotation (HTTP 204). The new secret is on its way to the queue.')
+          return 'rotated'
+        } catch (error) {
+          if (
+            !(error instanceof SpApiError) ||
+            error.outcome === 'final' ||
+            (error.outcome === 'retry' && attempt >= MAX_ROTATE_ATTEMPTS)
+          ) {
+            throw error
+          }
+          if (error.outcome === 'unknown') {
+            log.warning(`${error.message}. Waiting for the new-secret message in case it did.`)
+            return 'rotated'
+          }
+          // A refusal may mean another run has just rotated: look at the queue and the targets again first.
+          contended ||= error.status === 429
+          log.info(
+            `${error.message} Trying again in ${Math.round(error.retryAfterMs / 1000)} s (attempt ${attempt + 1} of ${MAX_ROTATE_ATTEMPTS}).`,
+          )
+          await clock.sleep(error.retryAfterMs, plan.signal)
+          deadline += error.retryAfterMs
+          attempt++
+        }
       }
-      const pending = newest()
-      if (pending) {
-        report.result = 'resumed'
-        log.info(`Found a new secret from an unfinished rotation at ${pending.eventTime.toISOString()}: resuming it, not rotating again.`)
-        return
-      }
-      phase = 'rotation'
-      await deps.spApi.rotateClientSecret(token)
-      rotatedAt = clock.now()
-      report.result = 'rotated'
-      log.info('Amazon accepted the rotation (HTTP 204). The new secret is on its way to the queue.')
     })
+    if (decision === 'skipped') {
+      report.result = 'skipped'
+      return report
+    }
+    report.result = decision
 
     // 3. Receive: Amazon delivers the new secret to the queue a few seconds later.
     phase = 'receive'
     const chosen = await log.group('Receive the new secret', async () => {
       while (!lease.values.length) {
-        const wait = Math.min(LONG_POLL_SECONDS, Math.floor(remainingMs() / 1000))
+        const wait = Math.min(LONG_POLL_SECONDS, Math.floor((deadline - clock.now()) / 1000))
         if (wait <= 0) {
           throw new Error(
             `No new-secret message for ${plan.clientId} arrived within ${Math.round(plan.receiveTimeoutMs / 1000)} s` +
-              `${rotatedAt ? ' of the rotation' : ''}. Amazon may still deliver it: re-run this workflow and it will be picked up without rotating again. ` +
+              `${decision === 'rotated' ? ' of the rotation' : ''}. Amazon may still deliver it: re-run this workflow and it will be picked up without rotating again. ` +
               'If it never arrives, check that the queue is subscribed to "Application Client New Secret" in Developer Console → Notification Preferences and that its access policy lets Amazon (account 437568002678) send to it.',
           )
         }
@@ -237,18 +277,20 @@ export async function rotate(plan: Plan, deps: Deps): Promise<Report> {
     // 5. Store, in every target.
     phase = 'store'
     await log.group('Store the new secret', async () => {
-      const results = await Promise.allSettled(plan.targets.map((t) => deps.store.write(t, plan.secretName, chosen.newSecret)))
-      results.forEach((r, i) => {
-        const entry = report.targets[i]!
-        if (r.status === 'fulfilled') {
-          entry.status = r.value
-          log.info(`${entry.target}: ${plan.secretName} ${r.value}.`)
-        } else {
-          entry.status = 'failed'
-          entry.detail = errorText(r.reason)
-          log.warning(`${entry.target}: ${entry.detail}`)
-        }
-      })
+      // Each outcome is logged as it happens, so the log shows how far a run that was stopped had got.
+      await Promise.all(
+        plan.targets.map(async (target, i) => {
+          const entry = report.targets[i]!
+          try {
+            entry.status = await deps.store.write(target, plan.secretName, chosen.newSecret)
+            log.info(`${entry.target}: ${plan.secretName} ${entry.status}.`)
+          } catch (error) {
+            entry.status = 'failed'
+            entry.detail = errorText(error)
+            log.warning(`${entry.target}: ${entry.detail}`)
+          }
+        }),
+      )
       const failed = report.targets.filter((t) => t.status === 'failed')
       if (failed.length) throw new Error(`${failed.length} of ${report.targets.length} target(s) could not be written`)
     })
@@ -257,9 +299,10 @@ export async function rotate(plan: Plan, deps: Deps): Promise<Report> {
     phase = 'commit'
     await log.group('Commit', async () => {
       const count = lease.values.length
+      log.info(`Every target holds the new secret; deleting ${count} new-secret message(s) for this client from the queue.`)
       committed = true
       const failed = await lease.delete()
-      log.info(`Deleted ${count - failed} of ${count} new-secret message(s) for this client from the queue.`)
+      log.info(`Deleted ${count - failed} of ${count}.`)
     })
     return report
   } catch (error) {

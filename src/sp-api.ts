@@ -2,7 +2,7 @@
  * The Application Management API (v2023-11-30): rotateApplicationClientSecret. The new secret is never in
  * the response; Amazon puts it on the queue registered for "Application Client New Secret".
  */
-import type { HttpClient } from './http.js'
+import { NOT_SENT_ERRORS, retryAfterMs, type HttpClient } from './http.js'
 
 export const ROTATE_PATH = '/applications/2023-11-30/clientSecret'
 
@@ -11,14 +11,28 @@ const ADVICE: Record<number, string> = {
   400: 'No queue is registered for the "Application Client New Secret" notification. In Developer Console → Notification Preferences, add your SQS queue ARN to "Application Client New Secret" and subscribe, then re-run.',
   403: 'The token was refused. Rotation needs a production application and the grantless rotation token; check client-id, client-secret and region.',
   404: 'The operation was not found: check region or sp-api-endpoint.',
-  429: "Amazon's usage plan allows about one rotation a minute. Wait a minute and re-run.",
+  429: "Amazon's usage plan allows about one rotation a minute.",
 }
+
+/** Statuses that say Amazon did not act on the request, so asking again is safe. */
+const RETRYABLE_STATUSES = [429, 500, 503]
+/** The usage plan allows about one call a minute: the wait before asking again when Amazon names none. */
+export const DEFAULT_RETRY_AFTER_MS = 60_000
+const MAX_RETRY_AFTER_MS = 120_000
 
 export class SpApiError extends Error {
   constructor(
+    /** 0 when no HTTP answer came back. */
     readonly status: number,
     readonly code: string,
     message: string,
+    /**
+     * retry: Amazon did not act on the request; ask again after `retryAfterMs`.
+     * unknown: the request may have reached Amazon (timeout, connection reset): it may have rotated.
+     * final: refused; asking again will not help.
+     */
+    readonly outcome: 'retry' | 'unknown' | 'final',
+    readonly retryAfterMs = DEFAULT_RETRY_AFTER_MS,
   ) {
     super(message)
     this.name = 'SpApiError'
@@ -26,7 +40,7 @@ export class SpApiError extends Error {
 }
 
 export interface SpApi {
-  /** Resolves on 204; throws SpApiError with Amazon's error code, message and advice otherwise. */
+  /** Resolves on 204; throws SpApiError with Amazon's error code, message, advice and whether to retry otherwise. */
   rotateClientSecret(accessToken: string): Promise<void>
 }
 
@@ -34,7 +48,21 @@ export function createSpApi(options: { endpoint: string; http: HttpClient }): Sp
   const { endpoint, http } = options
   return {
     async rotateClientSecret(accessToken) {
-      const response = await http.post(`${endpoint}${ROTATE_PATH}`, { 'x-amz-access-token': accessToken, accept: 'application/json' }, '')
+      let response
+      try {
+        response = await http.post(`${endpoint}${ROTATE_PATH}`, { 'x-amz-access-token': accessToken, accept: 'application/json' }, '')
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? 'NetworkError'
+        if (NOT_SENT_ERRORS.includes(code)) {
+          throw new SpApiError(0, code, `rotateApplicationClientSecret could not reach ${endpoint} (${code})`, 'retry', 5_000)
+        }
+        throw new SpApiError(
+          0,
+          code,
+          `rotateApplicationClientSecret got no answer (${code}); Amazon may or may not have rotated`,
+          'unknown',
+        )
+      }
       if (response.status === 204) return
       const error = firstError(response.text)
       const requestId = response.headers['x-amzn-requestid']
@@ -45,6 +73,8 @@ export function createSpApi(options: { endpoint: string; http: HttpClient }): Sp
         `rotateApplicationClientSecret failed: HTTP ${response.status} ${error.code}: ${error.message}` +
           (requestId ? ` (x-amzn-RequestId ${String(requestId)})` : '') +
           (advice ? `. ${advice}` : ''),
+        RETRYABLE_STATUSES.includes(response.status) ? 'retry' : 'final',
+        retryAfterMs(response.headers['retry-after'], MAX_RETRY_AFTER_MS) ?? DEFAULT_RETRY_AFTER_MS,
       )
     },
   }

@@ -7,6 +7,7 @@ import type { Report } from './rotation.js'
 const RESULT_TEXT: Record<NonNullable<Report['result']>, string> = {
   rotated: 'Rotated: Amazon issued a new client secret and every target holds it.',
   resumed: "Resumed: an earlier run's new secret was found in the queue and stored; no second rotation.",
+  skipped: 'Skipped: another run for this application stored a new secret in every target while this run waited; nothing was rotated.',
 }
 
 /** Table cells cannot hold pipes or line breaks. */
