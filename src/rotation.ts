@@ -248,6 +248,11 @@ export async function rotate(plan: Plan, deps: Deps): Promise<Report> {
       while (!lease.values.length) {
         const wait = Math.min(LONG_POLL_SECONDS, Math.floor((deadline - clock.now()) / 1000))
         if (wait <= 0) {
+          // Another run for this application may have taken this rotation's message and finished the job.
+          if (await storedByAnotherRun(startedAt - CLOCK_TOLERANCE_MS)) {
+            log.info(`Another run took the new secret from the queue and stored it in every target.`)
+            return undefined
+          }
           throw new Error(
             `No new-secret message for ${plan.clientId} arrived within ${Math.round(plan.receiveTimeoutMs / 1000)} s` +
               `${decision === 'rotated' ? ' of the rotation' : ''}. Amazon may still deliver it: re-run this workflow and it will be picked up without rotating again. ` +
@@ -263,6 +268,7 @@ export async function rotate(plan: Plan, deps: Deps): Promise<Report> {
       )
       return secret
     })
+    if (!chosen) return report
     report.secretExpiresAt = chosen.newSecretExpiresAt
     report.previousSecretExpiresAt = chosen.oldSecretExpiresAt
 
@@ -335,7 +341,9 @@ function failureMessage(phase: string, error: unknown, report: Report): string {
   const lines = [`Rotation failed during ${phase}: ${errorText(error)}`]
   if (report.result) {
     const written = report.targets.filter((t) => t.status === 'created' || t.status === 'updated').map((t) => t.target)
-    const notWritten = report.targets.filter((t) => t.status === 'failed' || t.status === 'not written').map((t) => t.target)
+    const notWritten = report.targets
+      .filter((t) => t.status === 'failed' || t.status === 'not written')
+      .map((t) => (t.detail ? `${t.target} (${t.detail})` : t.target))
     lines.push(
       `Written: ${written.length ? written.join(', ') : 'none'}. Not written: ${notWritten.length ? notWritten.join(', ') : 'none'}.`,
     )

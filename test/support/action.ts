@@ -17,6 +17,10 @@ export interface RunOptions {
   env?: Record<string, string>
   /** Ends the run with SIGKILL (a cancelled or lost job) as soon as a line of its output matches. */
   killWhen?: RegExp
+  /** Ends the run with SIGKILL when this settles (e.g. a simulator saw a given request). */
+  killOn?: Promise<unknown>
+  /** Sees each line of output as it is written, to change the world at a given moment of the run. */
+  onLine?: (line: string) => void
   /** Hard bound on the run; the test fails rather than hang. */
   timeoutMs?: number
 }
@@ -60,14 +64,20 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   let pending = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk
-    if (!options.killWhen || killed) return
     pending += chunk
     const lines = pending.split('\n')
     pending = lines.pop() ?? ''
-    if (lines.some((line) => options.killWhen!.test(line))) {
-      killed = true
-      child.kill('SIGKILL')
+    for (const line of lines) {
+      options.onLine?.(line)
+      if (!killed && options.killWhen?.test(line)) {
+        killed = true
+        child.kill('SIGKILL')
+      }
     }
+  })
+  void options.killOn?.then(() => {
+    killed = true
+    child.kill('SIGKILL')
   })
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
 

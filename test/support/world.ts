@@ -8,6 +8,7 @@ import { startAmazonSim, type AmazonSim, type AmazonSimOptions } from '../sim/am
 import { startGitHubSim, type GitHubSim } from '../sim/github.ts'
 import { findLeaks, runAction, type RunOptions, type RunResult } from './action.ts'
 import { AWS_REGION, AWS_TEST_CREDENTIALS, startSqs, type Sqs } from './sqs.ts'
+import { startSqsProxy, type SqsProxy } from './sqs-proxy.ts'
 
 export const REPO = 'octo/shop'
 export const SECRET_NAME = 'LWA_CLIENT_SECRET'
@@ -23,6 +24,12 @@ export interface WorldOptions {
 
 export interface World {
   sqs: Sqs
+  /** What the action reaches SQS through: faults and holds by SQS action. */
+  sqsProxy: SqsProxy
+  /** Runs of the action so far. */
+  runs: number
+  /** Faults injected so far: simulator and SQS faults (each time counted), held requests, killed runs. */
+  faults: number
   amazon: AmazonSim
   github: GitHubSim
   queueName: string
@@ -39,6 +46,8 @@ export interface World {
   run(options?: Partial<RunOptions>): Promise<RunResult>
   /** Plaintext GitHub holds for a scope ('owner/repo' or 'owner/repo:env'). */
   stored(scope?: string, name?: string): string | undefined
+  /** Every scope and name GitHub was asked to write that now holds `secret` ('owner/repo NAME', …). */
+  holders(secret: string): string[]
   /** The new-secret messages for a client id still in the queue, visible or in flight. */
   pendingSecrets(clientId?: string): string[]
   close(): Promise<void>
@@ -50,6 +59,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const sqs = await startSqs()
   const queueName = `sp-api-notifications-${random(4)}`
   const queueUrl = sqs.createQueue(queueName, options.queueAttributes)
+  const sqsProxy = await startSqsProxy(sqs.endpoint)
   const amazon = await startAmazonSim({ sqs: sqs.client, notificationDelayMs: 200, usagePlanIntervalMs: 60_000, ...options.amazon })
   const github = await startGitHubSim()
   github.addRepo(REPO, { environments: options.environments ?? ['production'] })
@@ -69,6 +79,9 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
 
   const world: World = {
     sqs,
+    sqsProxy,
+    runs: 0,
+    faults: 0,
     amazon,
     github,
     queueName,
@@ -91,24 +104,41 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     env: (overrides = {}) => ({
       GITHUB_API_URL: github.url,
       GITHUB_REPOSITORY: REPO,
-      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqsProxy.endpoint,
       AWS_REGION,
       AWS_ACCESS_KEY_ID: AWS_TEST_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: AWS_TEST_CREDENTIALS.secretAccessKey,
+      // Debug logging on, so the leak check covers what it adds too.
+      RUNNER_DEBUG: '1',
+      ACTIONS_STEP_DEBUG: 'true',
       ...overrides,
     }),
     async run(runOptions = {}) {
+      world.runs++
       const result = await runAction({
         ...runOptions,
         inputs: runOptions.inputs ?? world.inputs(),
         env: { ...world.env(), ...runOptions.env },
       })
+      if (result.killed) world.faults++
       // Every end-to-end run is checked for leaks of every value that must stay secret.
       const leaks = findLeaks(result, [...extraSecrets, ...amazon.issued()])
       if (leaks.length) throw new Error(`The action leaked secrets:\n${leaks.join('\n')}`)
       return result
     },
     stored: (scope = REPO, name = SECRET_NAME) => github.secret(scope, name)?.value,
+    holders(secret) {
+      const written = github.requests
+        .filter((r) => r.method === 'PUT')
+        .flatMap((r) => {
+          const m = /^\/repos\/([^/]+\/[^/]+)\/(?:environments\/([^/]+)\/)?(?:actions\/)?secrets\/([^/?]+)/.exec(r.path)
+          return m ? [[m[2] ? `${m[1]}:${decodeURIComponent(m[2])}` : m[1]!, m[3]!] as const] : []
+        })
+      return [...new Set(written.map(([scope, name]) => `${scope} ${name}`))].filter((key) => {
+        const [scope, name] = key.split(' ') as [string, string]
+        return github.secret(scope, name)?.value === secret
+      })
+    },
     pendingSecrets(id = clientId) {
       const { visible, inFlight, delayed } = sqs.contents(queueName)
       return [...visible, ...inFlight, ...delayed].flatMap((body) => {
@@ -125,9 +155,18 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
       })
     },
     async close() {
-      await Promise.allSettled([amazon.close(), github.close()])
+      await Promise.allSettled([amazon.close(), github.close(), sqsProxy.close()])
       await sqs.close()
     },
   }
+  // Count every fault a test injects, for the reliability figures.
+  const failAmazon = amazon.failNext.bind(amazon)
+  amazon.failNext = (endpoint, fault) => ((world.faults += fault.times ?? 1), failAmazon(endpoint, fault))
+  const failGitHub = github.failNext.bind(github)
+  github.failNext = (match, fault) => ((world.faults += fault.times ?? 1), failGitHub(match, fault))
+  const failSqs = sqsProxy.failNext.bind(sqsProxy)
+  sqsProxy.failNext = (action, fault) => ((world.faults += fault.times ?? 1), failSqs(action, fault))
+  const holdSqs = sqsProxy.holdNext.bind(sqsProxy)
+  sqsProxy.holdNext = (action) => ((world.faults += 1), holdSqs(action))
   return world
 }
