@@ -10,7 +10,7 @@
 import type { Lwa } from './lwa.js'
 import { LwaError } from './lwa.js'
 import { parseNotification, type NewSecret } from './notification.js'
-import { Lease, type Queue, type QueueMessage } from './queue.js'
+import { Lease, type Queue, type QueueMessage, type QueueStats } from './queue.js'
 import type { SecretStore } from './github.js'
 import { SpApiError, type SpApi } from './sp-api.js'
 import { formatTarget, type Target } from './targets.js'
@@ -91,248 +91,278 @@ export class RotationFailed extends Error {
   }
 }
 
-export async function rotate(plan: Plan, deps: Deps): Promise<Report> {
-  const { log, clock, queue } = deps
-  const report: Report = {
-    clientId: plan.clientId,
-    result: undefined,
-    secretExpiresAt: undefined,
-    previousSecretExpiresAt: undefined,
-    targets: plan.targets.map((t) => ({ target: formatTarget(t), status: 'not written' })),
-    messageKept: false,
+/** Runs one rotation; resolves with the report, or rejects with RotationFailed (which carries it too). */
+export function rotate(plan: Plan, deps: Deps): Promise<Report> {
+  return new Rotation(plan, deps).run()
+}
+
+type Decision = 'rotated' | 'resumed' | 'skipped'
+
+class Rotation {
+  private readonly report: Report
+  /** New-secret messages for this client taken from the queue: the only copies of the new secret. */
+  private readonly lease: Lease<NewSecret>
+  /** Unreadable messages already warned about, so a message seen on every pass is reported once. */
+  private readonly reported = new Set<string>()
+  private phase = 'preflight'
+  private committed = false
+  /** When this run began to look at the queue; the bound on waiting for it (extended by Amazon's retry waits). */
+  private startedAt = 0
+  private deadline = 0
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly deps: Deps,
+  ) {
+    this.report = {
+      clientId: plan.clientId,
+      result: undefined,
+      secretExpiresAt: undefined,
+      previousSecretExpiresAt: undefined,
+      targets: plan.targets.map((t) => ({ target: formatTarget(t), status: 'not written' })),
+      messageKept: false,
+    }
+    this.lease = new Lease<NewSecret>(deps.queue, LEASE_SECONDS, deps.log.warning)
   }
-  const lease = new Lease<NewSecret>(queue, LEASE_SECONDS, (m) => log.warning(m))
-  const reported = new Set<string>()
-  let phase = 'preflight'
-  let committed = false
+
+  async run(): Promise<Report> {
+    const { plan, report } = this
+    try {
+      const token = await this.step('preflight', 'Preflight', () => this.preflight())
+      const decision = await this.step('resume or rotate', 'Resume or rotate', () => this.resumeOrRotate(token))
+      report.result = decision
+      if (decision === 'skipped') return report
+
+      const secret = await this.step('receive', 'Receive the new secret', () => this.receive(decision))
+      if (!secret) return report // another run took this rotation's message and stored it everywhere
+      report.secretExpiresAt = secret.newSecretExpiresAt
+      report.previousSecretExpiresAt = secret.oldSecretExpiresAt
+
+      if (plan.verify) await this.step('verification', 'Verify the new secret', () => this.verify(secret.newSecret))
+      else this.deps.log.info('verify is false: storing the new secret without checking it against LWA.')
+      await this.step('store', 'Store the new secret', () => this.store(secret.newSecret))
+      await this.step('commit', 'Commit', () => this.commit())
+      return report
+    } catch (error) {
+      report.messageKept = this.lease.values.length > 0
+      // A cancelled run reports the cancellation, not the AbortError of whatever it was waiting on.
+      const cause: unknown = plan.signal?.aborted ? plan.signal.reason : error
+      throw new RotationFailed(failureMessage(this.phase, cause, report), report)
+    } finally {
+      // On any failure the message goes back to the queue at once, for the next run.
+      if (!this.committed) await this.lease.release()
+    }
+  }
+
+  /** A phase in its own log group; a cancelled run stops at the next phase. */
+  private step<T>(phase: string, title: string, fn: () => Promise<T>): Promise<T> {
+    this.plan.signal?.throwIfAborted()
+    this.phase = phase
+    return this.deps.log.group(title, fn)
+  }
+
+  /** 1. Nothing irreversible happens unless Amazon, the queue and every target answer. Returns the rotation token. */
+  private async preflight(): Promise<string> {
+    const { plan, deps } = this
+    const checks = await Promise.allSettled([
+      deps.lwa.rotationToken(plan.currentSecret),
+      deps.queue.stats(),
+      ...plan.targets.map((t) => deps.store.check(t)),
+    ])
+    const problems = checks.flatMap((c, i) => {
+      if (c.status === 'fulfilled') return []
+      const what = i === 0 ? 'The current client-secret' : i === 1 ? 'The queue' : formatTarget(plan.targets[i - 2]!)
+      return [`${what}: ${errorText(c.reason)}`]
+    })
+    if (problems.length) throw new Error(`nothing was rotated or changed.\n- ${problems.join('\n- ')}`)
+
+    const [token, stats] = checks as [PromiseFulfilledResult<string>, PromiseFulfilledResult<QueueStats>]
+    const days = (stats.value.retentionSeconds / 86400).toFixed(1)
+    if (stats.value.retentionSeconds < MIN_RETENTION_SECONDS) {
+      deps.log.warning(
+        `The queue keeps messages for ${days} days, less than the 8 days the new secret's message may have to wait ` +
+          "(the old secret lives 7 days after a rotation). Set the queue's MessageRetentionPeriod to at least 691200 s (8 days); 14 days is the maximum.",
+      )
+    }
+    deps.log.info(
+      `LWA accepted the current secret; the queue answered (retention ${days} days); ${plan.targets.length} target(s) reachable.`,
+    )
+    return token.value
+  }
+
+  /**
+   * 2. Rotate only when no new secret for this client can be waiting: none visible, and none in flight with
+   * another consumer (a run that died holds one for at most LEASE_SECONDS). Amazon's refusals are retried at
+   * the usage plan's pace, looking at the queue again first, since another run may have just rotated.
+   */
+  private async resumeOrRotate(token: string): Promise<Decision> {
+    const { plan, deps } = this
+    const { clock, log } = deps
+    this.startedAt = clock.now()
+    this.deadline = this.startedAt + plan.receiveTimeoutMs
+    // Set once another run may be at work on this application: messages in flight, or Amazon refused a call.
+    let contended = false
+    for (let attempt = 1; ;) {
+      await this.pass(1)
+      const pending = this.newest()
+      if (pending) {
+        log.info(`Found a new secret from an unfinished rotation at ${pending.eventTime.toISOString()}: resuming it, not rotating again.`)
+        return 'resumed'
+      }
+      const { inFlight } = await deps.queue.stats()
+      if (inFlight > 0) {
+        contended = true
+        if (clock.now() >= this.deadline) {
+          throw new Error(
+            `${inFlight} message(s) in the queue stayed held by another consumer, possibly another run for this application, so rotating could rotate twice. ` +
+              'Nothing was rotated. Re-run when the other run has finished, and keep runs apart with a workflow concurrency group.',
+          )
+        }
+        log.info(`${inFlight} message(s) in the queue are held by another consumer; waiting for them before deciding to rotate.`)
+        await clock.sleep(Math.min(IN_FLIGHT_POLL_MS, this.deadline - clock.now()), plan.signal)
+        continue
+      }
+      if (contended && (await this.storedByAnotherRun())) {
+        log.info(`Another run stored a new ${plan.secretName} in every target while this one waited: nothing to rotate.`)
+        return 'skipped'
+      }
+      try {
+        await deps.spApi.rotateClientSecret(token)
+        log.info('Amazon accepted the rotation (HTTP 204). The new secret is on its way to the queue.')
+        return 'rotated'
+      } catch (error) {
+        if (!(error instanceof SpApiError) || error.outcome === 'final') throw error
+        if (error.outcome === 'unknown') {
+          log.warning(`${error.message}. Waiting for the new-secret message in case it did.`)
+          return 'rotated'
+        }
+        if (attempt >= MAX_ROTATE_ATTEMPTS) throw error
+        contended ||= error.status === 429
+        attempt++
+        log.info(
+          `${error.message} Trying again in ${Math.round(error.retryAfterMs / 1000)} s (attempt ${attempt} of ${MAX_ROTATE_ATTEMPTS}).`,
+        )
+        await clock.sleep(error.retryAfterMs, plan.signal)
+        this.deadline += error.retryAfterMs
+      }
+    }
+  }
+
+  /** 3. Amazon delivers the new secret a few seconds after the rotation; long-poll for it until the deadline. */
+  private async receive(decision: Exclude<Decision, 'skipped'>): Promise<NewSecret | undefined> {
+    const { plan, deps } = this
+    while (!this.lease.values.length) {
+      const wait = Math.min(LONG_POLL_SECONDS, Math.floor((this.deadline - deps.clock.now()) / 1000))
+      if (wait <= 0) {
+        // Another run for this application may have taken this rotation's message and finished the job.
+        if (await this.storedByAnotherRun()) {
+          deps.log.info('Another run took the new secret from the queue and stored it in every target.')
+          return undefined
+        }
+        throw new Error(
+          `No new-secret message for ${plan.clientId} arrived within ${Math.round(plan.receiveTimeoutMs / 1000)} s` +
+            `${decision === 'rotated' ? ' of the rotation' : ''}. Amazon may still deliver it: re-run this workflow and it will be picked up without rotating again. ` +
+            'If it never arrives, check that the queue is subscribed to "Application Client New Secret" in Developer Console → Notification Preferences and that its access policy lets Amazon (account 437568002678) send to it.',
+        )
+      }
+      await this.pass(wait)
+    }
+    const secret = this.newest()!
+    deps.log.info(
+      `Received the new secret (event time ${secret.eventTime.toISOString()}; ${this.lease.values.length} message(s) for this client held). ` +
+        `New secret expires ${secret.newSecretExpiresAt}; the previous one stops working ${secret.oldSecretExpiresAt}.`,
+    )
+    return secret
+  }
+
+  /** 4. Never store a secret LWA does not accept; a new one can take a few seconds to become active. */
+  private async verify(secret: string): Promise<void> {
+    const { plan, deps } = this
+    const { lwa, clock, log } = deps
+    const until = clock.now() + VERIFY_WINDOW_MS
+    for (;;) {
+      try {
+        await lwa.rotationToken(secret)
+        if (plan.refreshToken) await lwa.refreshGrant(secret, plan.refreshToken)
+        log.info(`LWA accepted the new secret${plan.refreshToken ? ' for the rotation token and the refresh_token grant' : ''}.`)
+        return
+      } catch (error) {
+        if (!(error instanceof LwaError && error.secretRejected) || clock.now() + VERIFY_INTERVAL_MS > until) throw error
+        log.info('LWA does not accept the new secret yet; it can take a few seconds to become active. Trying again.')
+        await clock.sleep(VERIFY_INTERVAL_MS, plan.signal)
+      }
+    }
+  }
+
+  /** 5. Write every target; each outcome is logged as it happens, so a stopped run's log shows how far it got. */
+  private async store(secret: string): Promise<void> {
+    const { plan, deps, report } = this
+    await Promise.all(
+      plan.targets.map(async (target, i) => {
+        const entry = report.targets[i]!
+        try {
+          entry.status = await deps.store.write(target, plan.secretName, secret)
+          deps.log.info(`${entry.target}: ${plan.secretName} ${entry.status}.`)
+        } catch (error) {
+          entry.status = 'failed'
+          entry.detail = errorText(error)
+          deps.log.warning(`${entry.target}: ${entry.detail}`)
+        }
+      }),
+    )
+    const failed = report.targets.filter((t) => t.status === 'failed')
+    if (failed.length) throw new Error(`${failed.length} of ${report.targets.length} target(s) could not be written`)
+  }
+
+  /** 6. Every target holds the new secret: the message, and any older copies for this client, can go. */
+  private async commit(): Promise<void> {
+    const count = this.lease.values.length
+    this.deps.log.info(`Every target holds the new secret; deleting ${count} new-secret message(s) for this client from the queue.`)
+    this.committed = true
+    const failed = await this.lease.delete()
+    this.deps.log.info(`Deleted ${count - failed} of ${count}.`)
+  }
 
   /** One look at the queue: receive until nothing new arrives; hold ours, give back everything else. */
-  async function pass(firstWaitSeconds: number): Promise<void> {
+  private async pass(firstWaitSeconds: number): Promise<void> {
+    const { plan, deps } = this
     const foreign: QueueMessage[] = []
     try {
       let wait = firstWaitSeconds
       for (let i = 0; i < MAX_RECEIVES_PER_PASS; i++) {
-        const batch = await queue.receive(wait, PASS_VISIBILITY_SECONDS, plan.signal)
+        const batch = await deps.queue.receive(wait, PASS_VISIBILITY_SECONDS, plan.signal)
         if (batch.length === 0) break
         for (const message of batch) {
           const n = parseNotification(message.body)
-          if (n.kind === 'new-secret') log.mask(n.newSecret) // whoever's it is, it must never be printed
+          if (n.kind === 'new-secret') deps.log.mask(n.newSecret) // whoever's it is, it must never be printed
           if (n.kind === 'new-secret' && n.clientId === plan.clientId) {
-            await lease.hold(message, n)
+            await this.lease.hold(message, n)
             continue
           }
           foreign.push(message)
-          if (n.kind === 'invalid' && !reported.has(message.messageId)) {
-            reported.add(message.messageId)
-            log.warning(`Left message ${message.messageId} in the queue untouched: ${n.reason}.`)
+          if (n.kind === 'invalid' && !this.reported.has(message.messageId)) {
+            this.reported.add(message.messageId)
+            deps.log.warning(`Left message ${message.messageId} in the queue untouched: ${n.reason}.`)
           }
         }
         // Drain what else is there; a 1 s wait makes SQS look at all of its servers.
         wait = 1
       }
     } finally {
-      await Promise.allSettled(foreign.map((m) => queue.setVisibility(m, 0)))
+      await Promise.allSettled(foreign.map((m) => deps.queue.setVisibility(m, 0)))
     }
   }
 
-  const newest = (): NewSecret | undefined =>
-    lease.values.reduce<NewSecret | undefined>((a, b) => (a && a.eventTime >= b.eventTime ? a : b), undefined)
+  /** Of several new secrets for this client, the one with the latest eventTime is current (invariant 4). */
+  private newest(): NewSecret | undefined {
+    return this.lease.values.reduce<NewSecret | undefined>((a, b) => (a && a.eventTime >= b.eventTime ? a : b), undefined)
+  }
 
-  /** True when every target's secret was written at or after `since` (by another run: this one has not written yet). */
-  async function storedByAnotherRun(since: number): Promise<boolean> {
-    const times = await Promise.all(plan.targets.map((t) => deps.store.updatedAt(t, plan.secretName)))
+  /** True when every target's secret was written since this run began looking at the queue: by another run. */
+  private async storedByAnotherRun(): Promise<boolean> {
+    const since = this.startedAt - CLOCK_TOLERANCE_MS
+    const times = await Promise.all(this.plan.targets.map((t) => this.deps.store.updatedAt(t, this.plan.secretName)))
     return times.every((t) => t !== undefined && t >= since)
-  }
-
-  try {
-    // 1. Preflight: nothing irreversible happens unless Amazon, the queue and every target answer.
-    const token = await log.group('Preflight', async () => {
-      const checks = await Promise.allSettled([
-        deps.lwa.rotationToken(plan.currentSecret),
-        queue.stats(),
-        ...plan.targets.map((t) => deps.store.check(t)),
-      ])
-      const problems = checks.flatMap((c, i) => {
-        if (c.status === 'fulfilled') return []
-        const what = i === 0 ? 'The current client-secret' : i === 1 ? 'The queue' : formatTarget(plan.targets[i - 2]!)
-        return [`${what}: ${errorText(c.reason)}`]
-      })
-      if (problems.length) {
-        throw new Error(`nothing was rotated or changed.\n- ${problems.join('\n- ')}`)
-      }
-      const [tokenCheck, statsCheck] = checks as [
-        PromiseFulfilledResult<string>,
-        PromiseFulfilledResult<Awaited<ReturnType<Queue['stats']>>>,
-      ]
-      const days = statsCheck.value.retentionSeconds / 86400
-      if (statsCheck.value.retentionSeconds < MIN_RETENTION_SECONDS) {
-        log.warning(
-          `The queue keeps messages for ${days.toFixed(1)} days, less than the 8 days the new secret's message may have to wait ` +
-            "(the old secret lives 7 days after a rotation). Set the queue's MessageRetentionPeriod to at least 691200 s (8 days); 14 days is the maximum.",
-        )
-      }
-      log.info(
-        `LWA accepted the current secret; the queue answered (retention ${days.toFixed(1)} days); ${plan.targets.length} target(s) reachable.`,
-      )
-      return tokenCheck.value
-    })
-
-    // 2. Resume or rotate. Rotate only when no new secret for this client can be waiting: none visible, and
-    // none in flight with another consumer (a run that may have died holds it for at most LEASE_SECONDS).
-    phase = 'resume or rotate'
-    const startedAt = clock.now()
-    let deadline = startedAt + plan.receiveTimeoutMs
-    const decision = await log.group('Resume or rotate', async () => {
-      // Set once another run may be at work on this application: messages in flight, or Amazon refused a call.
-      let contended = false
-      for (let attempt = 1; ;) {
-        await pass(1)
-        const pending = newest()
-        if (pending) {
-          log.info(`Found a new secret from an unfinished rotation at ${pending.eventTime.toISOString()}: resuming it, not rotating again.`)
-          return 'resumed'
-        }
-        const { inFlight } = await queue.stats()
-        if (inFlight > 0) {
-          contended = true
-          if (clock.now() >= deadline) {
-            throw new Error(
-              `${inFlight} message(s) in the queue stayed held by another consumer, possibly another run for this application, so rotating could rotate twice. ` +
-                'Nothing was rotated. Re-run when the other run has finished, and keep runs apart with a workflow concurrency group.',
-            )
-          }
-          log.info(`${inFlight} message(s) in the queue are held by another consumer; waiting for them before deciding to rotate.`)
-          await clock.sleep(Math.min(IN_FLIGHT_POLL_MS, deadline - clock.now()), plan.signal)
-          continue
-        }
-        if (contended && (await storedByAnotherRun(startedAt - CLOCK_TOLERANCE_MS))) {
-          log.info(`Another run stored a new ${plan.secretName} in every target while this one waited: nothing to rotate.`)
-          return 'skipped'
-        }
-        try {
-          await deps.spApi.rotateClientSecret(token)
-          log.info('Amazon accepted the rotation (HTTP 204). The new secret is on its way to the queue.')
-          return 'rotated'
-        } catch (error) {
-          if (
-            !(error instanceof SpApiError) ||
-            error.outcome === 'final' ||
-            (error.outcome === 'retry' && attempt >= MAX_ROTATE_ATTEMPTS)
-          ) {
-            throw error
-          }
-          if (error.outcome === 'unknown') {
-            log.warning(`${error.message}. Waiting for the new-secret message in case it did.`)
-            return 'rotated'
-          }
-          // A refusal may mean another run has just rotated: look at the queue and the targets again first.
-          contended ||= error.status === 429
-          log.info(
-            `${error.message} Trying again in ${Math.round(error.retryAfterMs / 1000)} s (attempt ${attempt + 1} of ${MAX_ROTATE_ATTEMPTS}).`,
-          )
-          await clock.sleep(error.retryAfterMs, plan.signal)
-          deadline += error.retryAfterMs
-          attempt++
-        }
-      }
-    })
-    if (decision === 'skipped') {
-      report.result = 'skipped'
-      return report
-    }
-    report.result = decision
-
-    // 3. Receive: Amazon delivers the new secret to the queue a few seconds later.
-    phase = 'receive'
-    const chosen = await log.group('Receive the new secret', async () => {
-      while (!lease.values.length) {
-        const wait = Math.min(LONG_POLL_SECONDS, Math.floor((deadline - clock.now()) / 1000))
-        if (wait <= 0) {
-          // Another run for this application may have taken this rotation's message and finished the job.
-          if (await storedByAnotherRun(startedAt - CLOCK_TOLERANCE_MS)) {
-            log.info(`Another run took the new secret from the queue and stored it in every target.`)
-            return undefined
-          }
-          throw new Error(
-            `No new-secret message for ${plan.clientId} arrived within ${Math.round(plan.receiveTimeoutMs / 1000)} s` +
-              `${decision === 'rotated' ? ' of the rotation' : ''}. Amazon may still deliver it: re-run this workflow and it will be picked up without rotating again. ` +
-              'If it never arrives, check that the queue is subscribed to "Application Client New Secret" in Developer Console → Notification Preferences and that its access policy lets Amazon (account 437568002678) send to it.',
-          )
-        }
-        await pass(wait)
-      }
-      const secret = newest()!
-      log.info(
-        `Received the new secret (event time ${secret.eventTime.toISOString()}; ${lease.values.length} message(s) for this client held). ` +
-          `New secret expires ${secret.newSecretExpiresAt}; the previous one stops working ${secret.oldSecretExpiresAt}.`,
-      )
-      return secret
-    })
-    if (!chosen) return report
-    report.secretExpiresAt = chosen.newSecretExpiresAt
-    report.previousSecretExpiresAt = chosen.oldSecretExpiresAt
-
-    // 4. Verify: never store a secret LWA does not accept.
-    phase = 'verification'
-    if (plan.verify) {
-      await log.group('Verify the new secret', () => verify(chosen.newSecret, plan, deps))
-    } else {
-      log.info('verify is false: storing the new secret without checking it against LWA.')
-    }
-
-    // 5. Store, in every target.
-    phase = 'store'
-    await log.group('Store the new secret', async () => {
-      // Each outcome is logged as it happens, so the log shows how far a run that was stopped had got.
-      await Promise.all(
-        plan.targets.map(async (target, i) => {
-          const entry = report.targets[i]!
-          try {
-            entry.status = await deps.store.write(target, plan.secretName, chosen.newSecret)
-            log.info(`${entry.target}: ${plan.secretName} ${entry.status}.`)
-          } catch (error) {
-            entry.status = 'failed'
-            entry.detail = errorText(error)
-            log.warning(`${entry.target}: ${entry.detail}`)
-          }
-        }),
-      )
-      const failed = report.targets.filter((t) => t.status === 'failed')
-      if (failed.length) throw new Error(`${failed.length} of ${report.targets.length} target(s) could not be written`)
-    })
-
-    // 6. Commit: every target holds the new secret, so the message (and older copies) can go.
-    phase = 'commit'
-    await log.group('Commit', async () => {
-      const count = lease.values.length
-      log.info(`Every target holds the new secret; deleting ${count} new-secret message(s) for this client from the queue.`)
-      committed = true
-      const failed = await lease.delete()
-      log.info(`Deleted ${count - failed} of ${count}.`)
-    })
-    return report
-  } catch (error) {
-    report.messageKept = lease.values.length > 0
-    throw new RotationFailed(failureMessage(phase, error, report), report)
-  } finally {
-    if (!committed) await lease.release()
-  }
-}
-
-async function verify(secret: string, plan: Plan, deps: Deps): Promise<void> {
-  const { lwa, clock, log } = deps
-  const until = clock.now() + VERIFY_WINDOW_MS
-  for (;;) {
-    try {
-      await lwa.rotationToken(secret)
-      if (plan.refreshToken) await lwa.refreshGrant(secret, plan.refreshToken)
-      log.info(`LWA accepted the new secret${plan.refreshToken ? ' for the rotation token and the refresh_token grant' : ''}.`)
-      return
-    } catch (error) {
-      if (!(error instanceof LwaError && error.secretRejected) || clock.now() + VERIFY_INTERVAL_MS > until) throw error
-      log.info('LWA does not accept the new secret yet; it can take a few seconds to become active. Trying again.')
-      await clock.sleep(VERIFY_INTERVAL_MS, plan.signal)
-    }
   }
 }
 

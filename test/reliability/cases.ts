@@ -81,7 +81,7 @@ const killed = (
   action: string,
   expectSecond: 'rotated' | 'resumed',
 ): FaultCase => ({
-  group: 'Process killed (SIGKILL, as a cancelled or lost job)',
+  group: 'Process stopped: cancelled (SIGINT) or killed (SIGKILL, a lost job)',
   fault,
   action,
   userSees: 'The first run ends abruptly; the re-run logs either a rotation or "resuming it, not rotating again".',
@@ -162,6 +162,49 @@ export const cases: FaultCase[] = [
     'resumed',
   ),
 
+  {
+    group: 'Process stopped: cancelled (SIGINT) or killed (SIGKILL, a lost job)',
+    fault: 'Cancelled (SIGINT, as the runner sends first) while verifying the new secret',
+    action: 'Stops before the next phase and makes the message visible again at once.',
+    userSees: 'A failed run saying it was cancelled, with the new secret still in the queue.',
+    recovery: 'Re-run: result `resumed` at once, no wait for the message to come back.',
+    run: (tally) =>
+      scenario(tally, { amazon: { activationDelayMs: 4_000 } }, async (world) => {
+        const first = await world.run({ killWhen: /Received the new secret/, killSignal: 'SIGINT' })
+        expect(first.killed).toBe(true)
+        expect(first.code).toBe(1)
+        expect(errorOf(first)).toContain('cancelled')
+        // Released by the cancelled run itself, not by a lease running out.
+        expect(world.sqs.contents(world.queueName).visible).toHaveLength(1)
+
+        const second = await world.run()
+        expect(second.outputs.result).toBe('resumed')
+        expect(second.stdout).not.toContain('held by another consumer')
+        expect(world.amazon.rotations(world.clientId)).toBe(1)
+        expectDone(world)
+      }),
+  },
+  {
+    group: 'Transient faults',
+    fault: 'SP-API does not answer the rotate call (timeout)',
+    action: 'Does not call again (Amazon may have rotated); waits for the new-secret message until receive-timeout, then fails.',
+    userSees: 'A warning that the outcome is unknown, then the "no new-secret message" error.',
+    recovery: 'Re-run: it resumes if Amazon did rotate, and rotates once if it did not.',
+    run: (tally) =>
+      scenario(tally, {}, async (world) => {
+        world.amazon.failNext('rotate', { status: 0, hang: true })
+        const first = await world.run({ inputs: world.inputs({ 'receive-timeout': '40' }) })
+        expect(first.code).toBe(1)
+        expect(first.warnings.join('\n')).toContain('Amazon may or may not have rotated')
+        expect(errorOf(first)).toContain('No new-secret message')
+        expect(world.amazon.rotateCalls()).toBe(1)
+
+        const second = await world.run()
+        expect(second.code, second.stdout).toBe(0)
+        expect(world.amazon.rotations(world.clientId)).toBe(1)
+        expectDone(world)
+      }),
+  },
   transient('LWA answers 503 twice', (w) =>
     w.amazon.failNext('token', { status: 503, body: { error: 'temporarily_unavailable' }, times: 2 }),
   ),

@@ -15,8 +15,10 @@ export const ACTION_ENTRY = fileURLToPath(new URL('../../dist/index.js', import.
 export interface RunOptions {
   inputs: Record<string, string>
   env?: Record<string, string>
-  /** Ends the run with SIGKILL (a cancelled or lost job) as soon as a line of its output matches. */
+  /** Ends the run with SIGKILL (a lost job) as soon as a line of its output matches. */
   killWhen?: RegExp
+  /** The signal killWhen sends instead: SIGINT is what the runner sends first when a job is cancelled. */
+  killSignal?: NodeJS.Signals
   /** Ends the run with SIGKILL when this settles (e.g. a simulator saw a given request). */
   killOn?: Promise<unknown>
   /** Sees each line of output as it is written, to change the world at a given moment of the run. */
@@ -71,7 +73,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
       options.onLine?.(line)
       if (!killed && options.killWhen?.test(line)) {
         killed = true
-        child.kill('SIGKILL')
+        child.kill(options.killSignal ?? 'SIGKILL')
       }
     }
   })

@@ -1,0 +1,251 @@
+/**
+ * The rotation core's decisions under a fake clock: the branches that take minutes in real time (waiting
+ * out messages in flight, Amazon's usage plan, an unanswered rotate call, cancellation) checked in
+ * milliseconds. In-memory fakes stand in for the adapters; the end-to-end suites cover the real ones.
+ */
+import { describe, expect, it } from 'vitest'
+import { LwaError, type Lwa } from '../../src/lwa.ts'
+import type { Queue, QueueMessage } from '../../src/queue.ts'
+import { rotate, RotationFailed, type Clock, type Deps, type Plan } from '../../src/rotation.ts'
+import type { SecretStore } from '../../src/github.ts'
+import { SpApiError, type SpApi } from '../../src/sp-api.ts'
+import type { Target } from '../../src/targets.ts'
+
+const CLIENT = 'amzn1.application-oa2-client.test'
+const TARGET: Target = { kind: 'repository', owner: 'octo', repo: 'shop' }
+
+class FakeClock implements Clock {
+  t = 1_700_000_000_000
+  slept: number[] = []
+  now = () => this.t
+  sleep = async (ms: number, signal?: AbortSignal) => {
+    signal?.throwIfAborted()
+    this.slept.push(ms)
+    this.t += ms
+  }
+}
+
+/** SQS semantics that matter here: visibility, long polls that let time pass, messages in flight. */
+class FakeQueue implements Queue {
+  messages: Array<{ id: string; body: string; visibleAt: number; deleted: boolean; handle: number }> = []
+  arrivals: Array<{ at: number; body: string }> = []
+  /** Messages another consumer holds and never gives back (counted as in flight). */
+  heldElsewhere = 0
+  constructor(private readonly clock: FakeClock) {}
+  private next = 0
+  send(body: string) {
+    this.messages.push({ id: `m${this.next++}`, body, visibleAt: 0, deleted: false, handle: 0 })
+  }
+  private arrive() {
+    for (const a of this.arrivals.filter((a) => a.at <= this.clock.t)) this.send(a.body)
+    this.arrivals = this.arrivals.filter((a) => a.at > this.clock.t)
+  }
+  private visible = () => this.messages.filter((m) => !m.deleted && m.visibleAt <= this.clock.t)
+  stats = () => {
+    this.arrive()
+    const inFlight = this.messages.filter((m) => !m.deleted && m.visibleAt > this.clock.t).length + this.heldElsewhere
+    return Promise.resolve({ retentionSeconds: 14 * 86400, inFlight })
+  }
+  receive = (wait: number, visibility: number) => {
+    this.arrive()
+    if (!this.visible().length && wait > 0) {
+      const next = Math.min(this.clock.t + wait * 1000, ...this.arrivals.map((a) => a.at))
+      this.clock.t = Math.max(this.clock.t, next)
+      this.arrive()
+    }
+    const batch = this.visible().slice(0, 10)
+    for (const m of batch) {
+      m.visibleAt = this.clock.t + visibility * 1000
+      m.handle++
+    }
+    return Promise.resolve(batch.map((m): QueueMessage => ({ messageId: m.id, receiptHandle: `${m.id}#${m.handle}`, body: m.body })))
+  }
+  private find = (message: QueueMessage) => this.messages.find((m) => `${m.id}#${m.handle}` === message.receiptHandle)
+  setVisibility = (message: QueueMessage, seconds: number) => {
+    const m = this.find(message)
+    if (m) m.visibleAt = this.clock.t + seconds * 1000
+    return Promise.resolve()
+  }
+  delete = (message: QueueMessage) => {
+    const m = this.find(message)
+    if (m) m.deleted = true
+    return Promise.resolve()
+  }
+  pending = () => this.messages.filter((m) => !m.deleted)
+}
+
+const newSecretBody = (secret: string, eventTime: Date, clientId = CLIENT) =>
+  JSON.stringify({
+    notificationType: 'APPLICATION_OAUTH_CLIENT_NEW_SECRET',
+    eventTime: eventTime.toISOString(),
+    payload: {
+      applicationOAuthClientNewSecret: {
+        clientId,
+        newClientSecret: secret,
+        newClientSecretExpiryTime: new Date(eventTime.getTime() + 180 * 86_400_000).toISOString(),
+        oldClientSecretExpiryTime: new Date(eventTime.getTime() + 7 * 86_400_000).toISOString(),
+      },
+    },
+  })
+
+function setup(options: { rotate?: Array<SpApiError | 'ok'>; deliverAfterMs?: number | null } = {}) {
+  const clock = new FakeClock()
+  const queue = new FakeQueue(clock)
+  const stored = new Map<string, { value: string; at: number }>()
+  const outcomes = [...(options.rotate ?? ['ok'])]
+  const rotateCalls: number[] = []
+  let issued = 0
+  const spApi: SpApi = {
+    rotateClientSecret: () => {
+      rotateCalls.push(clock.t)
+      const outcome = outcomes.shift() ?? 'ok'
+      if (outcome !== 'ok' && outcome.outcome !== 'unknown') return Promise.reject(outcome)
+      // Accepted (or accepted without an answer): the notification follows.
+      if (options.deliverAfterMs !== null) {
+        queue.arrivals.push({ at: clock.t + (options.deliverAfterMs ?? 2_000), body: newSecretBody(`new-${++issued}`, new Date(clock.t)) })
+      }
+      return outcome === 'ok' ? Promise.resolve() : Promise.reject(outcome)
+    },
+  }
+  const rejected = new Set<string>()
+  const lwa: Lwa = {
+    rotationToken: (secret) =>
+      rejected.has(secret) ? Promise.reject(new LwaError(401, 'invalid_client', 'no')) : Promise.resolve('Atza|t'),
+    refreshGrant: () => Promise.resolve('Atza|s'),
+  }
+  const store: SecretStore = {
+    check: () => Promise.resolve(),
+    write: (_t, _n, value) => {
+      const existed = stored.has('repo')
+      stored.set('repo', { value, at: clock.t })
+      return Promise.resolve(existed ? 'updated' : 'created')
+    },
+    updatedAt: () => Promise.resolve(stored.get('repo')?.at),
+  }
+  const log: string[] = []
+  const deps: Deps = {
+    lwa,
+    spApi,
+    queue,
+    store,
+    clock,
+    log: { info: (m) => log.push(m), warning: (m) => log.push(`warning: ${m}`), group: (_n, fn) => fn(), mask: () => {} },
+  }
+  const plan: Plan = {
+    clientId: CLIENT,
+    currentSecret: 'old',
+    refreshToken: undefined,
+    verify: true,
+    secretName: 'LWA_CLIENT_SECRET',
+    targets: [TARGET],
+    receiveTimeoutMs: 300_000,
+  }
+  return { clock, queue, stored, rotateCalls, rejected, deps, plan, log }
+}
+
+const refused = (status: number, retryAfterMs = 60_000) => new SpApiError(status, 'X', `HTTP ${status}`, 'retry', retryAfterMs)
+
+describe('rotate (core)', () => {
+  it('rotates, receives, verifies, stores and deletes the message', async () => {
+    const w = setup()
+    const report = await rotate(w.plan, w.deps)
+    expect(report.result).toBe('rotated')
+    expect(w.stored.get('repo')?.value).toBe('new-1')
+    expect(w.queue.pending()).toEqual([])
+  })
+
+  it('does not rotate while a message is in flight elsewhere, and gives up at the deadline', async () => {
+    const w = setup()
+    w.queue.heldElsewhere = 1
+    await expect(rotate(w.plan, w.deps)).rejects.toThrow(/held by another consumer.*Nothing was rotated/s)
+    expect(w.rotateCalls).toEqual([])
+    expect(w.clock.slept.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(w.plan.receiveTimeoutMs)
+  })
+
+  it('resumes a message that reappears after its holder died, instead of rotating', async () => {
+    const w = setup()
+    w.queue.send(newSecretBody('left-behind', new Date(w.clock.t - 60_000)))
+    w.queue.messages[0]!.visibleAt = w.clock.t + 25_000 // received by a run that then died
+    const report = await rotate(w.plan, w.deps)
+    expect(report.result).toBe('resumed')
+    expect(w.rotateCalls).toEqual([])
+    expect(w.stored.get('repo')?.value).toBe('left-behind')
+  })
+
+  it('retries refusals at the usage plan pace, then gives up after four calls', async () => {
+    const w = setup({ rotate: [refused(503), refused(503), refused(503), refused(503)] })
+    await expect(rotate(w.plan, w.deps)).rejects.toThrow(RotationFailed)
+    expect(w.rotateCalls).toHaveLength(4)
+    expect(w.rotateCalls[1]! - w.rotateCalls[0]!).toBeGreaterThanOrEqual(60_000)
+    expect(w.stored.size).toBe(0)
+  })
+
+  it('skips after a 429 when another run has meanwhile stored a new secret everywhere', async () => {
+    const w = setup({ rotate: [refused(429)] })
+    // The other run: rotated just before, and stores during this run's wait.
+    const sleep = w.clock.sleep
+    w.clock.sleep = async (ms, signal) => {
+      await sleep(ms, signal)
+      w.stored.set('repo', { value: 'from-the-other-run', at: w.clock.t })
+    }
+    const report = await rotate(w.plan, w.deps)
+    expect(report.result).toBe('skipped')
+    expect(w.rotateCalls).toHaveLength(1)
+    expect(w.stored.get('repo')?.value).toBe('from-the-other-run')
+  })
+
+  it('does not repeat a rotate call that got no answer: waits for the message instead', async () => {
+    const w = setup({ rotate: [new SpApiError(0, 'UND_ERR_HEADERS_TIMEOUT', 'no answer', 'unknown')] })
+    const report = await rotate(w.plan, w.deps)
+    expect(report.result).toBe('rotated')
+    expect(w.rotateCalls).toHaveLength(1)
+    expect(w.stored.get('repo')?.value).toBe('new-1')
+  })
+
+  it('fails after receive-timeout when no message comes, keeping nothing half-done', async () => {
+    const w = setup({ deliverAfterMs: null })
+    await expect(rotate({ ...w.plan, receiveTimeoutMs: 60_000 }, w.deps)).rejects.toThrow(
+      /No new-secret message .* within 60 s of the rotation/,
+    )
+    expect(w.stored.size).toBe(0)
+  })
+
+  it('waits for a new secret to become active, within bounds', async () => {
+    const w = setup()
+    w.rejected.add('new-1')
+    const verify = w.deps.lwa.rotationToken
+    let attempts = 0
+    w.deps.lwa.rotationToken = (secret) => {
+      if (secret === 'new-1' && ++attempts === 3) w.rejected.delete('new-1')
+      return verify(secret)
+    }
+    const report = await rotate(w.plan, w.deps)
+    expect(report.result).toBe('rotated')
+    expect(attempts).toBe(3)
+  })
+
+  it('keeps the message, visible, when verification never succeeds', async () => {
+    const w = setup()
+    w.rejected.add('new-1')
+    await expect(rotate(w.plan, w.deps)).rejects.toThrow(/during verification/)
+    expect(w.stored.size).toBe(0)
+    const [kept] = w.queue.pending()
+    expect(kept!.visibleAt).toBeLessThanOrEqual(w.clock.t)
+  })
+
+  it('stops at the next phase when cancelled, and releases the message', async () => {
+    const w = setup()
+    const cancel = new AbortController()
+    const plan = { ...w.plan, signal: cancel.signal }
+    // Cancelled while the new secret is being verified: the store phase must not start.
+    const verify = w.deps.lwa.rotationToken
+    w.deps.lwa.rotationToken = async (secret) => {
+      const token = await verify(secret)
+      if (secret !== 'old') cancel.abort(new Error('the run was cancelled'))
+      return token
+    }
+    await expect(rotate(plan, w.deps)).rejects.toThrow(/cancelled/)
+    expect(w.stored.size).toBe(0)
+    expect(w.queue.pending()[0]!.visibleAt).toBeLessThanOrEqual(w.clock.t)
+  })
+})
