@@ -18,10 +18,11 @@ class FakeClock implements Clock {
   t = 1_700_000_000_000
   slept: number[] = []
   now = () => this.t
-  sleep = async (ms: number, signal?: AbortSignal) => {
+  sleep = (ms: number, signal?: AbortSignal) => {
     signal?.throwIfAborted()
     this.slept.push(ms)
     this.t += ms
+    return Promise.resolve()
   }
 }
 
@@ -213,7 +214,7 @@ describe('rotate (core)', () => {
   it('waits for a new secret to become active, within bounds', async () => {
     const w = setup()
     w.rejected.add('new-1')
-    const verify = w.deps.lwa.rotationToken
+    const verify = w.deps.lwa.rotationToken.bind(w.deps.lwa)
     let attempts = 0
     w.deps.lwa.rotationToken = (secret) => {
       if (secret === 'new-1' && ++attempts === 3) w.rejected.delete('new-1')
@@ -238,7 +239,7 @@ describe('rotate (core)', () => {
     const cancel = new AbortController()
     const plan = { ...w.plan, signal: cancel.signal }
     // Cancelled while the new secret is being verified: the store phase must not start.
-    const verify = w.deps.lwa.rotationToken
+    const verify = w.deps.lwa.rotationToken.bind(w.deps.lwa)
     w.deps.lwa.rotationToken = async (secret) => {
       const token = await verify(secret)
       if (secret !== 'old') cancel.abort(new Error('the run was cancelled'))
