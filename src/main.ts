@@ -37,10 +37,8 @@ export async function run(): Promise<void> {
     core.info(`${service} answered ${what}; retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s.`)
 
   const closers: Array<() => Promise<void>> = []
-  let clientId = ''
   try {
     const inputs = readInputs((name) => core.getInput(name), process.env)
-    clientId = inputs.clientId
 
     // Token requests are safe to repeat whatever happened to the first attempt.
     const lwaHttp = createHttpClient({
@@ -85,29 +83,13 @@ export async function run(): Promise<void> {
       },
     )
     setOutputs(report)
-    core.setOutput('result', report.result)
-    await core.summary.addRaw(renderSummary(report)).write()
+    if (report.result) core.setOutput('result', report.result)
+    await writeSummary(renderSummary(report))
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     if (error instanceof RotationFailed) {
       setOutputs(error.report)
-      await core.summary.addRaw(renderSummary(error.report, message)).write()
-    } else if (clientId) {
-      await core.summary
-        .addRaw(
-          renderSummary(
-            {
-              clientId,
-              result: undefined,
-              secretExpiresAt: undefined,
-              previousSecretExpiresAt: undefined,
-              targets: [],
-              messageKept: false,
-            },
-            message,
-          ),
-        )
-        .write()
+      await writeSummary(renderSummary(error.report, message))
     }
     core.setFailed(message)
   } finally {
@@ -116,7 +98,16 @@ export async function run(): Promise<void> {
   }
 }
 
-/** Outputs never carry a secret: only dates and target names. */
+/** The summary is a report: failing to write it must not turn a finished rotation into a failed run. */
+async function writeSummary(markdown: string): Promise<void> {
+  try {
+    await core.summary.addRaw(markdown).write()
+  } catch (error) {
+    core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+/** Outputs never carry a secret: only dates and target names (and, on success, the result word). */
 function setOutputs(report: Report): void {
   if (report.secretExpiresAt) core.setOutput('secret-expires-at', report.secretExpiresAt)
   if (report.previousSecretExpiresAt) core.setOutput('previous-secret-expires-at', report.previousSecretExpiresAt)
