@@ -23,6 +23,8 @@ export interface RunOptions {
   killOn?: Promise<unknown>
   /** Sees each line of output as it is written, to change the world at a given moment of the run. */
   onLine?: (line: string) => void
+  /** Called with the child's pid once it is started (the benchmark samples its memory). */
+  onSpawn?: (pid: number) => void
   /** Hard bound on the run; the test fails rather than hang. */
   timeoutMs?: number
 }
@@ -60,6 +62,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
 
   const child = spawn(process.execPath, [ACTION_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  if (child.pid !== undefined) options.onSpawn?.(child.pid)
   let stdout = ''
   let stderr = ''
   let killed = false
