@@ -5,40 +5,94 @@
  * Part 1 is a scheduled rotation to a repository secret and an environment secret.
  * Part 2 is the failure the action is built for: a write is refused after Amazon has rotated; the new
  * secret stays in the queue, and the re-run finishes the job without rotating again.
+ *
+ * Colours only on a terminal, and never with NO_COLOR set (https://no-color.org): `npm run demo > file` is plain text.
  */
 import { createWorld, REPO, type World } from '../test/support/world.ts'
 import type { RunResult } from '../test/support/action.ts'
 
-const bold = (s: string) => `\x1b[1m${s}\x1b[0m`
-const dim = (s: string) => `\x1b[2m${s}\x1b[0m`
+const colour = process.stdout.isTTY === true && !process.env.NO_COLOR
+const style = (code: string) => (s: string) => (colour ? `\x1b[${code}m${s}\x1b[0m` : s)
+const bold = style('1')
+const dim = style('2')
+const yellow = style('33')
+const red = style('31')
 
-/** What the runner shows: commands consumed, groups folded into headings, masked values as ***. */
-function showLog(run: RunResult): void {
-  const masks = run.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('::add-mask::'))
-    .map((l) => l.slice('::add-mask::'.length))
-  const mask = (line: string) => masks.reduce((text, secret) => text.split(secret).join('***'), line)
-  for (const line of run.stdout.split('\n')) {
-    if (line === '' || line.startsWith('::add-mask::') || line === '::endgroup::') continue
-    if (line.startsWith('::group::')) console.log(bold(`▾ ${line.slice(9)}`))
-    else if (line.startsWith('::warning::')) console.log(`  \x1b[33mWarning:\x1b[0m ${mask(line.slice(11))}`)
-    else if (line.startsWith('::error::')) console.log(`\x1b[31mError:\x1b[0m ${mask(line.slice(9)).replace(/%0A/g, '\n       ')}`)
-    else console.log(`  ${mask(line)}`)
+/** The example workflow's `uses:` line, as the runner names the step. */
+const STEP = 'OWNER/sp-api-secret-rotation-action@v1'
+/** Inputs that the example workflow passes from `secrets.*`: the runner masks these before the step starts. */
+const SECRET_INPUTS = ['client-secret', 'github-token', 'refresh-token']
+
+/** The runner's masking: every registered value, longest first so that no part of a longer one is left showing. */
+class Masks {
+  private readonly values = new Set<string>()
+  add(value: string): void {
+    if (value.trim() !== '') this.values.add(value)
   }
-  console.log(dim(`(exit code ${run.code}; outputs ${JSON.stringify(run.outputs)})`))
+  apply(text: string): string {
+    return [...this.values].sort((a, b) => b.length - a.length).reduce((out, value) => out.split(value).join('***'), text)
+  }
 }
 
-function showSummary(run: RunResult): void {
-  console.log(bold('\nJob summary'))
-  for (const line of run.summary.trim().split('\n')) console.log(`  ${line}`)
+/** A workflow command's value is escaped like this (what @actions/core writes). */
+const unescapeCommand = (text: string) => text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+
+/**
+ * What the runner shows for the step: its header with the inputs (secrets already masked), then the output with
+ * commands consumed, groups folded into headings, ::add-mask:: lines hidden and each value masked from the line that
+ * registers it on. A detail that an error repeats from a warning above is shown once (the action states it in both).
+ */
+function showLog(run: RunResult, inputs: Record<string, string>): Masks {
+  const masks = new Masks()
+  for (const name of SECRET_INPUTS) if (inputs[name]) masks.add(inputs[name])
+
+  console.log(bold(`▾ Run ${STEP}`))
+  console.log('  with:')
+  for (const [name, value] of Object.entries(inputs)) {
+    const [first, ...rest] = masks.apply(value).split('\n')
+    console.log(`    ${name}: ${first}`)
+    for (const line of rest) console.log(`    ${' '.repeat(name.length + 2)}${line}`)
+  }
+
+  const warnings: string[] = []
+  for (const line of run.stdout.split('\n')) {
+    if (line.startsWith('::add-mask::')) {
+      masks.add(unescapeCommand(line.slice('::add-mask::'.length)))
+      continue
+    }
+    if (line === '' || line === '::endgroup::') continue
+    if (line.startsWith('::group::')) console.log(bold(`▾ ${line.slice('::group::'.length)}`))
+    else if (line.startsWith('::warning::')) {
+      const text = masks.apply(unescapeCommand(line.slice('::warning::'.length)))
+      warnings.push(text)
+      console.log(`  ${yellow('Warning:')} ${text}`)
+    } else if (line.startsWith('::error::')) {
+      const text = withoutRepeats(masks.apply(unescapeCommand(line.slice('::error::'.length))), warnings)
+      console.log(`${red('Error:')} ${text.replace(/\n/g, '\n       ')}`)
+    } else console.log(`  ${masks.apply(line)}`)
+  }
+  console.log(dim(`(exit code ${run.code}; outputs ${masks.apply(JSON.stringify(run.outputs))})`))
+  return masks
+}
+
+/** An error that quotes a warning's text ("TARGET: detail") gets a pointer to the warning instead of the detail. */
+function withoutRepeats(error: string, warnings: string[]): string {
+  return warnings.reduce((text, warning) => {
+    const detail = warning.slice(warning.indexOf(': ') + 2)
+    return warning.includes(': ') && detail.length >= 20 ? text.split(detail).join('see the warning above') : text
+  }, error)
+}
+
+function showSummary(run: RunResult, masks: Masks): void {
+  console.log(`\n${bold('Job summary')}`)
+  for (const line of run.summary.trim().split('\n')) console.log(`  ${masks.apply(line)}`)
 }
 
 function showState(world: World, label: string): void {
   const amazonSecret = world.amazon.currentSecret(world.clientId)
   const check = (scope: string) =>
     world.stored(scope) === amazonSecret ? 'holds the new secret ✔' : world.stored(scope) ? 'holds another value ✘' : 'not written'
-  console.log(bold(`\nState after ${label}`))
+  console.log(`\n${bold(`State after ${label}`)}`)
   console.log(`  Amazon rotations: ${world.amazon.rotations(world.clientId)}`)
   console.log(`  GitHub ${REPO}: ${check(REPO)} (opened from the sealed box by the simulator)`)
   console.log(`  GitHub ${REPO} environment production: ${check(`${REPO}:production`)}`)
@@ -47,31 +101,38 @@ function showState(world: World, label: string): void {
 
 const inputsOf = (world: World) => world.inputs({ targets: 'repository\nenvironment:production' })
 
-console.log(bold('\n━━ Part 1: a scheduled rotation ━━\n'))
+/** The failed run's summary is left out: it repeats the error just shown. */
+async function runAndShow(world: World, { summary }: { summary: boolean }): Promise<void> {
+  const inputs = inputsOf(world)
+  const run = await world.run({ inputs })
+  const masks = showLog(run, inputs)
+  if (summary) showSummary(run, masks)
+}
+
+console.log(`\n${bold('━━ Part 1: a scheduled rotation ━━')}\n`)
 let world = await createWorld()
 try {
-  const run = await world.run({ inputs: inputsOf(world) })
-  showLog(run)
-  showSummary(run)
+  await runAndShow(world, { summary: true })
   showState(world, 'part 1')
 } finally {
   await world.close()
 }
 
-console.log(bold('━━ Part 2: a write refused after the rotation, then a re-run ━━\n'))
+console.log(`${bold('━━ Part 2: a write refused after the rotation, then a re-run ━━')}\n`)
 world = await createWorld()
 try {
-  world.github.failNext(
-    { method: 'PUT', path: /\/environments\// },
-    { status: 403, body: { message: 'Resource not accessible by personal access token' } },
+  const refusal = { status: 403, body: { message: 'Resource not accessible by personal access token' } }
+  world.github.failNext({ method: 'PUT', path: /\/environments\// }, refusal)
+  console.log(
+    dim(
+      `Injected fault, once: GitHub's API answers the first write of an environment secret with HTTP ${refusal.status} ` +
+        `"${refusal.body.message}". Every later request, the re-run's included, is answered normally.\n`,
+    ),
   )
-  const failed = await world.run({ inputs: inputsOf(world) })
-  showLog(failed)
+  await runAndShow(world, { summary: false })
   showState(world, 'the failed run')
-  console.log(bold('Re-run of the workflow:\n'))
-  const rerun = await world.run({ inputs: inputsOf(world) })
-  showLog(rerun)
-  showSummary(rerun)
+  console.log(`${bold('Re-run of the workflow:')}\n`)
+  await runAndShow(world, { summary: true })
   showState(world, 'the re-run')
 } finally {
   await world.close()

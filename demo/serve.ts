@@ -4,7 +4,10 @@
  * workflow (`uses: ./`). The application, queue, repository and token have fixed values, the same as in
  * .env.example; the new secrets Amazon issues are random and never printed.
  *
- *   node demo/serve.ts [--port 7340] [--repository OWNER/REPO] [--github-env FILE] [--dotenv FILE] [--json FILE] [--timeout SECONDS]
+ *   npm run serve -- [--port 7340] [--repository OWNER/REPO] [--github-env FILE] [--dotenv FILE] [--json FILE] [--timeout SECONDS]
+ *
+ * `npm run serve` runs it on the Node 24 that `npm ci` installs into node_modules. `node demo/serve.ts` works only
+ * on a Node that runs TypeScript itself and has import.meta.main: 22.18+ or 24.2+ (Node 20 refuses the .ts file).
  *
  * Ports: PORT is a control endpoint (GET /state), PORT+1 Amazon (LWA and SP-API), PORT+2 GitHub, PORT+3 SQS.
  * --port 0 picks free ports. (The option is --github-env, not --env-file: Node takes --env-file for itself wherever it
@@ -15,9 +18,22 @@
 import { appendFileSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
 import { connect, createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { AWS_REGION, AWS_TEST_CREDENTIALS } from '../test/support/sqs.ts'
 import { createWorld, REPO, SECRET_NAME, type World } from '../test/support/world.ts'
+
+// A Node that strips types but predates import.meta.main (22.6-22.17, 23, 24.0-24.1) would load this file and then
+// never start main(), silently. (Node 20 does not get this far: it refuses to load a .ts file at all.)
+const isEntryPoint = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)
+if (isEntryPoint && import.meta.main === undefined) {
+  console.error(
+    `serve: Node ${process.version} cannot run demo/serve.ts (it needs 22.18+ or 24.2+). ` +
+      'Run `npm run serve` instead: after `npm ci` it uses the Node 24 in node_modules.',
+  )
+  process.exit(1)
+}
 
 /** Simulator-only values: they open nothing outside this process, and .env.example repeats them. */
 export const SIMULATED = {
