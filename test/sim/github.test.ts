@@ -1,5 +1,7 @@
-// Proves the GitHub simulator behaves as GitHub's Actions secrets API does (see test/sim/github.ts), with real
-// HTTP requests and real libsodium sealed boxes.
+// Proves the GitHub simulator behaves as GitHub's Actions secrets and variables API does (see test/sim/github.ts),
+// with real HTTP requests and real libsodium sealed boxes; every exchange is then checked against GitHub's
+// REST description.
+import { existsSync, readFileSync } from 'node:fs'
 import sodium from 'libsodium-wrappers'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startGitHubSim, type GitHubSim } from './github.ts'
@@ -18,6 +20,22 @@ interface Reply {
   body: unknown
 }
 
+/** One request made through api() and the simulator's answer, for the spec check at the end of the file. */
+interface Exchange {
+  method: string
+  /** Path with the query string. */
+  path: string
+  /** Raw request body, undefined when none was sent. */
+  requestBody: string | undefined
+  status: number
+  /** Parsed JSON answer, undefined when the answer had no body. */
+  body: unknown
+}
+
+const exchanges: Exchange[] = []
+/** Off while faults are served: those answers are canned by the test, not the simulator's. */
+let specChecked = true
+
 async function api(
   method: string,
   path: string,
@@ -32,7 +50,9 @@ async function api(
   }
   const r = await fetch(`${gh.url}${path}`, { method, headers, body: body ?? null, signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) })
   const text = await r.text()
-  return { status: r.status, headers: r.headers, body: text === '' ? undefined : (JSON.parse(text) as unknown) }
+  const reply = { status: r.status, headers: r.headers, body: text === '' ? undefined : (JSON.parse(text) as unknown) }
+  if (specChecked) exchanges.push({ method, path, requestBody: body, status: reply.status, body: reply.body })
+  return reply
 }
 
 function seal(value: string, keyB64: string): string {
@@ -53,6 +73,7 @@ async function sealedBody(collection: string, value: string, token = 'w'): Promi
 const REPO = '/repos/acme/app/actions/secrets'
 const PROD = '/repos/acme/app/environments/prod/secrets'
 const ORG = '/orgs/acme/actions/secrets'
+const VARS = '/repos/acme/app/actions/variables'
 
 beforeAll(async () => {
   await sodium.ready
@@ -66,6 +87,8 @@ beforeAll(async () => {
   gh.addToken('org', { write: ['org:acme'] })
   gh.addToken('other', { write: ['acme/other'] })
   gh.addToken('star', { write: ['*'] })
+  gh.addToken('vars', { write: ['variables:acme/app'] })
+  gh.addToken('varsread', { write: [], read: ['variables:acme/app'] })
 })
 
 afterAll(async () => {
@@ -297,7 +320,172 @@ describe('organization and Dependabot secrets', () => {
   })
 })
 
+describe('repository variables', () => {
+  it('creates (201), reads the value (200), updates (204), renames, lists and deletes (204)', async () => {
+    const created = await api('POST', VARS, { token: 'vars', body: { name: 'lwa_app_id', value: 'first' } })
+    expect(created.status).toBe(201)
+    expect(created.body).toEqual({})
+    const stored = gh.variable('acme/app', 'LWA_APP_ID')
+    expect(stored).toMatchObject({ value: 'first' })
+
+    const got = await api('GET', `${VARS}/Lwa_App_Id`, { token: 'varsread' })
+    expect(got.status).toBe(200)
+    expect(got.body).toEqual({ name: 'LWA_APP_ID', value: 'first', created_at: stored!.created_at, updated_at: stored!.updated_at })
+
+    const updated = await api('PATCH', `${VARS}/lwa_app_id`, { token: 'vars', body: { value: 'second' } })
+    expect(updated.status).toBe(204)
+    expect(updated.body).toBeUndefined()
+    expect(gh.variable('acme/app', 'lwa_app_id')).toMatchObject({ value: 'second', created_at: stored!.created_at })
+
+    // A PATCH with a name renames; the old name is gone and created_at stays.
+    expect((await api('PATCH', `${VARS}/LWA_APP_ID`, { token: 'vars', body: { name: 'lwa_app_id_2' } })).status).toBe(204)
+    expect(gh.variable('acme/app', 'LWA_APP_ID')).toBeUndefined()
+    expect(gh.variable('acme/app', 'LWA_APP_ID_2')).toMatchObject({ value: 'second', created_at: stored!.created_at })
+
+    const list = await api('GET', VARS, { token: 'varsread' })
+    expect(list.status).toBe(200)
+    expect(list.body).toMatchObject({ total_count: 1, variables: [{ name: 'LWA_APP_ID_2', value: 'second' }] })
+
+    expect((await api('DELETE', `${VARS}/lwa_app_id_2`, { token: 'vars' })).status).toBe(204)
+    expect(gh.variable('acme/app', 'LWA_APP_ID_2')).toBeUndefined()
+  })
+
+  it('answers 404 for a missing variable and for an unknown repository', async () => {
+    for (const [method, path, token] of [
+      ['GET', `${VARS}/MISSING`, 'vars'],
+      ['PATCH', `${VARS}/MISSING`, 'vars'],
+      ['DELETE', `${VARS}/MISSING`, 'vars'],
+      ['GET', '/repos/acme/nope/actions/variables/X', 'star'],
+      ['GET', '/repos/acme/nope/actions/variables', 'star'],
+      // An unknown repository is 404 before the grant is looked at.
+      ['POST', '/repos/acme/nope/actions/variables', 'other'],
+    ] as const) {
+      const r = await api(method, path, { token, ...(method === 'GET' || method === 'DELETE' ? {} : { body: { name: 'X', value: 'v' } }) })
+      expect(r.status, `${method} ${path}`).toBe(404)
+      expect(r.body).toMatchObject({ message: 'Not Found' })
+    }
+    expect(gh.variable('acme/app', 'MISSING')).toBeUndefined()
+  })
+
+  it('answers 403 to tokens without a variables grant; read allows only the GETs; * allows all', async () => {
+    gh.setVariable('acme/app', 'GUARDED', 'kept')
+    const calls = [
+      ['GET', VARS, undefined],
+      ['GET', `${VARS}/GUARDED`, undefined],
+      ['POST', VARS, { name: 'NEW_ONE', value: 'v' }],
+      ['PATCH', `${VARS}/GUARDED`, { value: 'changed' }],
+      ['DELETE', `${VARS}/GUARDED`, undefined],
+    ] as const
+    // Secrets grants (repository, environment, Dependabot, organization) do not reach variables.
+    for (const token of ['w', 'r', 'envonly', 'org', 'other']) {
+      for (const [method, path, body] of calls) {
+        const r = await api(method, path, { token, ...(body && { body }) })
+        expect(r.status, `${token} ${method} ${path}`).toBe(403)
+        expect(r.body).toMatchObject({ message: 'Resource not accessible by personal access token' })
+      }
+    }
+    for (const [method, path, body] of calls) {
+      const r = await api(method, path, { token: 'varsread', ...(body && { body }) })
+      expect(r.status, `varsread ${method} ${path}`).toBe(method === 'GET' ? 200 : 403)
+    }
+    expect(gh.variable('acme/app', 'GUARDED')?.value).toBe('kept')
+    expect(gh.variable('acme/app', 'NEW_ONE')).toBeUndefined()
+
+    expect((await api('PATCH', `${VARS}/GUARDED`, { token: 'star', body: { value: 'by star' } })).status).toBe(204)
+    expect(gh.variable('acme/app', 'GUARDED')?.value).toBe('by star')
+    // A variables grant neither reaches secrets nor another repository, but does show its repository.
+    expect((await api('GET', `${REPO}/public-key`, { token: 'vars' })).status).toBe(403)
+    expect((await api('GET', '/repos/acme/other/actions/variables', { token: 'vars' })).status).toBe(403)
+    expect((await api('GET', '/repos/acme/app', { token: 'varsread' })).status).toBe(200)
+    expect((await api('DELETE', `${VARS}/GUARDED`, { token: 'vars' })).status).toBe(204)
+  })
+
+  it('answers 422 to names GitHub refuses and to invalid bodies, and 400 to a body that is not a JSON object', async () => {
+    const cases: [string, unknown][] = [
+      ['name starts with a digit', { name: '1ABC', value: 'v' }],
+      ['name with a hyphen', { name: 'A-B', value: 'v' }],
+      ['name with a space', { name: 'A B', value: 'v' }],
+      ['empty name', { name: '', value: 'v' }],
+      ['GITHUB_ prefix, any case', { name: 'github_thing', value: 'v' }],
+      ['missing name', { value: 'v' }],
+      ['missing value', { name: 'NO_VALUE' }],
+      ['value not a string', { name: 'NUMBER', value: 1 }],
+      ['name not a string', { name: ['A'], value: 'v' }],
+      ['value over 48 KB', { name: 'HUGE', value: 'x'.repeat(48 * 1024 + 1) }],
+    ]
+    for (const [what, body] of cases) {
+      const r = await api('POST', VARS, { token: 'vars', body })
+      expect(r.status, what).toBe(422)
+      expect(r.body, what).toMatchObject({ errors: [{ resource: 'Variable' }] })
+    }
+    expect((await api('POST', VARS, { token: 'vars', body: { name: 'MAX_SIZE', value: 'x'.repeat(48 * 1024) } })).status).toBe(201)
+    for (const name of ['1ABC', 'A-B', 'GITHUB_THING', 'NO_VALUE', 'NUMBER', 'HUGE']) expect(gh.variable('acme/app', name)).toBeUndefined()
+
+    gh.setVariable('acme/app', 'RENAME_ME', 'v')
+    for (const body of [{ name: 'github_x' }, { name: '9' }, { value: 7 }, { value: 'x'.repeat(48 * 1024 + 1) }]) {
+      expect((await api('PATCH', `${VARS}/RENAME_ME`, { token: 'vars', body })).status, JSON.stringify(body).slice(0, 40)).toBe(422)
+    }
+    expect(gh.variable('acme/app', 'RENAME_ME')?.value).toBe('v')
+
+    expect((await api('POST', VARS, { token: 'vars', raw: '{not json' })).status).toBe(400)
+    expect((await api('POST', VARS, { token: 'vars', body: ['x'] })).status).toBe(400)
+    expect((await api('PATCH', `${VARS}/RENAME_ME`, { token: 'vars', body: 'x' })).status).toBe(400)
+  })
+
+  it('answers 409 to a create of an existing name (any case) and to a rename onto one, changing nothing', async () => {
+    gh.setVariable('acme/app', 'EXISTING', 'one')
+    gh.setVariable('acme/app', 'OTHER_VAR', 'two')
+    const before = gh.variable('acme/app', 'EXISTING')
+    const r = await api('POST', VARS, { token: 'vars', body: { name: 'existing', value: 'changed' } })
+    expect(r.status).toBe(409)
+    expect(r.body).toMatchObject({ message: 'Already exists - Variable already exists', status: '409' })
+    expect(gh.variable('acme/app', 'EXISTING')).toEqual(before)
+
+    expect((await api('PATCH', `${VARS}/OTHER_VAR`, { token: 'vars', body: { name: 'Existing', value: 'x' } })).status).toBe(409)
+    expect(gh.variable('acme/app', 'OTHER_VAR')?.value).toBe('two')
+    expect(gh.variable('acme/app', 'EXISTING')?.value).toBe('one')
+    // Renaming to the same name in another case is no conflict.
+    expect((await api('PATCH', `${VARS}/OTHER_VAR`, { token: 'vars', body: { name: 'other_var', value: 'three' } })).status).toBe(204)
+    expect(gh.variable('acme/app', 'OTHER_VAR')?.value).toBe('three')
+  })
+
+  it('lists in pages of 10 by default and at most 30, sorted by name', async () => {
+    gh.addRepo('acme/many')
+    gh.addToken('many', { write: [], read: ['variables:acme/many'] })
+    for (let i = 0; i < 35; i++) gh.setVariable('acme/many', `V_${String(i).padStart(2, '0')}`, `value ${i}`)
+    const names = async (query: string): Promise<string[]> => {
+      const r = await api('GET', `/repos/acme/many/actions/variables${query}`, { token: 'many' })
+      expect(r.body).toMatchObject({ total_count: 35 })
+      return (r.body as { variables: { name: string }[] }).variables.map((v) => v.name)
+    }
+    expect(await names('')).toEqual(Array.from({ length: 10 }, (_, i) => `V_0${i}`))
+    expect(await names('?per_page=100')).toHaveLength(30)
+    expect(await names('?per_page=30&page=2')).toEqual(['V_30', 'V_31', 'V_32', 'V_33', 'V_34'])
+  })
+
+  it('setVariable creates or replaces (keeping created_at); variable() is case-insensitive and returns a copy', () => {
+    gh.setVariable('acme/other', 'helper', 'a')
+    const first = gh.variable('acme/other', 'HELPER')!
+    expect(first.value).toBe('a')
+    first.value = 'mutated'
+    expect(gh.variable('acme/other', 'Helper')?.value).toBe('a')
+    gh.setVariable('ACME/OTHER', 'HELPER', 'b')
+    expect(gh.variable('acme/other', 'helper')).toMatchObject({ value: 'b', created_at: first.created_at })
+    expect(gh.variable('acme/nope', 'HELPER')).toBeUndefined()
+    expect(() => gh.setVariable('acme/nope', 'X', 'v')).toThrow(/unknown repository/)
+    expect(() => gh.setVariable('acme/other', 'GITHUB_X', 'v')).toThrow(/refuses/)
+  })
+})
+
 describe('failNext', () => {
+  // Faults are canned answers chosen by the test, not GitHub's: keep them out of the spec check.
+  beforeAll(() => {
+    specChecked = false
+  })
+  afterAll(() => {
+    specChecked = true
+  })
+
   it('serves faults to matching requests only, in order, with their headers and times', async () => {
     gh.failNext({ method: 'PUT', path: /\/actions\/secrets\/FLAKY$/ }, { status: 502, body: { message: 'Server Error' }, times: 2 })
     gh.failNext(
@@ -348,6 +536,18 @@ describe('failNext', () => {
     expect((await api('GET', `${REPO}/public-key`, { token: 'w' })).status).toBe(200)
   })
 
+  it('serves faults to variables requests too, which are recorded like the others', async () => {
+    gh.setVariable('acme/app', 'FLAKY_VAR', 'before')
+    gh.failNext({ method: 'PATCH', path: `${VARS}/FLAKY_VAR` }, { status: 502, body: { message: 'Server Error' } })
+    const patch = (): Promise<Reply> => api('PATCH', `${VARS}/FLAKY_VAR`, { token: 'vars', body: { value: 'after' } })
+    expect((await patch()).status).toBe(502)
+    expect(gh.variable('acme/app', 'FLAKY_VAR')?.value).toBe('before')
+    expect((await patch()).status).toBe(204)
+    expect(gh.variable('acme/app', 'FLAKY_VAR')?.value).toBe('after')
+    const recorded = gh.requests.filter((q) => q.method === 'PATCH' && q.path === `${VARS}/FLAKY_VAR`)
+    expect(recorded.map((q) => JSON.parse(q.body) as unknown)).toEqual([{ value: 'after' }, { value: 'after' }])
+  })
+
   it('close() ends promptly with a hung request open', async () => {
     const local = await startGitHubSim()
     local.failNext({}, { status: 200, hang: true })
@@ -368,5 +568,201 @@ describe('dispatches', () => {
     const wf = await api('POST', '/repos/acme/app/actions/workflows/deploy.yml/dispatches', { token: 'w', body: { ref: 'main' } })
     expect(wf.status).toBe(204)
     expect(gh.dispatches.map((d) => d.target)).toEqual(['repository', { workflowId: 'deploy.yml' }])
+  })
+})
+
+// --- checks against GitHub's REST description ---
+
+/** The extract of GitHub's REST description the simulator follows (see test/sim/github.ts). */
+const SPEC_PATH = process.env.GITHUB_REST_SPEC ?? '/work/shared/specs/github-secrets-openapi.json'
+
+/** The JSON Schema keywords the extract uses. */
+interface Schema {
+  type?: string
+  properties?: Record<string, Schema>
+  required?: string[]
+  additionalProperties?: boolean | Schema
+  maxProperties?: number
+  items?: Schema
+  enum?: unknown[]
+  pattern?: string
+  minLength?: number
+  maxLength?: number
+  format?: string
+  oneOf?: Schema[]
+  anyOf?: Schema[]
+  /** Large schemas the extract names instead of inlining. */
+  'x-github-schema'?: string
+  'x-not-inlined'?: boolean
+}
+
+interface Operation {
+  operationId: string
+  method: string
+  path: string
+  requestBody?: { required?: boolean; content: Record<string, { schema: Schema }> }
+  responses: Record<string, { description: string; schema?: Schema }>
+}
+
+const VARIABLE_OPERATIONS = [
+  'actions/list-repo-variables',
+  'actions/create-repo-variable',
+  'actions/get-repo-variable',
+  'actions/update-repo-variable',
+  'actions/delete-repo-variable',
+]
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/
+
+/** What in `v` breaks `schema` (empty when it conforms), for the keywords the extract uses. */
+function schemaProblems(schema: Schema, v: unknown, at: string): string[] {
+  if (schema['x-not-inlined']) return isObject(v) ? [] : [`${at}: expected an object (${schema['x-github-schema']})`]
+  if (schema.oneOf) {
+    const n = schema.oneOf.filter((s) => schemaProblems(s, v, at).length === 0).length
+    return n === 1 ? [] : [`${at}: matches ${n} of oneOf`]
+  }
+  if (schema.anyOf && !schema.anyOf.some((s) => schemaProblems(s, v, at).length === 0)) return [`${at}: matches none of anyOf`]
+  if (schema.enum && !schema.enum.includes(v)) return [`${at}: ${JSON.stringify(v)} not in ${JSON.stringify(schema.enum)}`]
+  switch (schema.type) {
+    case 'object': {
+      if (!isObject(v)) return [`${at}: expected an object`]
+      const out = (schema.required ?? []).filter((k) => !(k in v)).map((k) => `${at}.${k}: required`)
+      for (const [k, value] of Object.entries(v)) {
+        const sub = schema.properties?.[k]
+        if (sub) out.push(...schemaProblems(sub, value, `${at}.${k}`))
+        else if (schema.additionalProperties === false) out.push(`${at}.${k}: not allowed`)
+        else if (isObject(schema.additionalProperties)) out.push(...schemaProblems(schema.additionalProperties, value, `${at}.${k}`))
+      }
+      if (schema.maxProperties !== undefined && Object.keys(v).length > schema.maxProperties) out.push(`${at}: too many properties`)
+      return out
+    }
+    case 'array':
+      if (!Array.isArray(v)) return [`${at}: expected an array`]
+      return schema.items ? v.flatMap((item, i) => schemaProblems(schema.items!, item, `${at}[${i}]`)) : []
+    case 'string': {
+      if (typeof v !== 'string') return [`${at}: expected a string`]
+      const out: string[] = []
+      if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(v)) out.push(`${at}: does not match ${schema.pattern}`)
+      if (schema.minLength !== undefined && v.length < schema.minLength) out.push(`${at}: shorter than ${schema.minLength}`)
+      if (schema.maxLength !== undefined && v.length > schema.maxLength) out.push(`${at}: longer than ${schema.maxLength}`)
+      if (schema.format === 'date-time' && !DATE_TIME.test(v)) out.push(`${at}: not a date-time`)
+      return out
+    }
+    case 'integer':
+      return Number.isInteger(v) ? [] : [`${at}: expected an integer`]
+    case 'number':
+      return typeof v === 'number' ? [] : [`${at}: expected a number`]
+    case 'boolean':
+      return typeof v === 'boolean' ? [] : [`${at}: expected a boolean`]
+    default:
+      return []
+  }
+}
+
+/** The operation serving a request: same method, and the path template with the most literal segments. */
+function findOperation(operations: Operation[], method: string, path: string): Operation | undefined {
+  const segments = path.split('?')[0]!.split('/').map(decodeURIComponent)
+  let best: { op: Operation; literals: number } | undefined
+  for (const op of operations) {
+    if (op.method !== method.toUpperCase()) continue
+    const parts = op.path.split('/')
+    if (parts.length !== segments.length) continue
+    let literals = 0
+    const fits = parts.every((p, i) => {
+      if (/^\{.+\}$/.test(p)) return segments[i] !== ''
+      literals++
+      return p === segments[i]
+    })
+    if (fits && (!best || literals > best.literals)) best = { op, literals }
+  }
+  return best?.op
+}
+
+/**
+ * What in an exchange disagrees with the description: a request its schema refuses must not succeed; a status
+ * the operation lists must carry its schema (no body where it has none); a status it does not list must be an
+ * error in GitHub's basic-error shape (the one the description gives for 404 on GET /repos/{owner}/{repo}).
+ */
+function exchangeProblems(operations: Operation[], ex: Exchange): string[] {
+  const label = `${ex.method} ${ex.path} -> ${ex.status}`
+  const basicError = operations.find((o) => o.operationId === 'repos/get')!.responses['404']!.schema!
+  const errorProblems = (): string[] => {
+    const out = schemaProblems({ ...basicError, required: ['message', 'documentation_url'] }, ex.body, 'body')
+    if (ex.status === 422 && isObject(ex.body) && !Array.isArray(ex.body.errors)) out.push('body.errors: expected an array')
+    return out.map((p) => `${label}: ${p}`)
+  }
+  const op = findOperation(operations, ex.method, ex.path)
+  if (!op) return ex.status === 404 ? errorProblems() : [`${label}: no operation in the description`]
+
+  const requestSchema = op.requestBody?.content['application/json']?.schema
+  if (requestSchema && ex.status < 400) {
+    let parsed: unknown
+    try {
+      parsed = ex.requestBody === undefined ? undefined : JSON.parse(ex.requestBody)
+    } catch {
+      return [`${label}: accepted a body that is not JSON`]
+    }
+    if (parsed === undefined && op.requestBody?.required) return [`${label}: accepted a request without its required body`]
+    const refused = parsed === undefined ? [] : schemaProblems(requestSchema, parsed, 'request')
+    if (refused.length > 0) return [`${label}: accepted a request the description refuses (${refused.join('; ')})`]
+  }
+
+  const listed = op.responses[String(ex.status)]
+  if (!listed) return ex.status >= 400 ? errorProblems() : [`${label}: status not listed for ${op.operationId}`]
+  if (!listed.schema) return ex.body === undefined ? [] : [`${label}: a body where ${op.operationId} has none`]
+  return schemaProblems(listed.schema, ex.body, 'body').map((p) => `${label}: ${p}`)
+}
+
+const spec = existsSync(SPEC_PATH) ? (JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as { operations: Operation[] }) : undefined
+
+// Runs last: it checks every exchange the tests above made. Skipped where the extract is not present.
+describe.skipIf(!spec)(`agreement with GitHub's REST description (${SPEC_PATH})`, () => {
+  const operations = spec?.operations ?? []
+
+  it('describes the variables operations the simulator serves', () => {
+    const listed = operations.filter((o) => o.path.startsWith('/repos/{owner}/{repo}/actions/variables')).map((o) => o.operationId)
+    expect(listed.sort()).toEqual([...VARIABLE_OPERATIONS].sort())
+  })
+
+  it('flags exchanges that disagree with the description (so the check below is not vacuous)', () => {
+    const at = '2026-01-01T00:00:00Z'
+    const bad: Exchange[] = [
+      { method: 'GET', path: `${VARS}/X`, requestBody: undefined, status: 200, body: { name: 'X', created_at: at, updated_at: at } },
+      {
+        method: 'GET',
+        path: `${VARS}/X`,
+        requestBody: undefined,
+        status: 200,
+        body: { name: 'X', value: 'v', created_at: 'now', updated_at: at },
+      },
+      { method: 'POST', path: VARS, requestBody: '{"name":"X"}', status: 201, body: {} },
+      { method: 'POST', path: VARS, requestBody: '{"name":"X","value":"v"}', status: 201, body: { name: 'X' } },
+      { method: 'POST', path: VARS, requestBody: '{"name":"X","value":"v"}', status: 200, body: {} },
+      { method: 'PATCH', path: `${VARS}/X`, requestBody: '{"value":1}', status: 204, body: undefined },
+      { method: 'PATCH', path: `${VARS}/X`, requestBody: '{"value":"v"}', status: 204, body: {} },
+      { method: 'GET', path: VARS, requestBody: undefined, status: 200, body: { total_count: 1, variables: [{ name: 'X' }] } },
+      { method: 'DELETE', path: `${VARS}/X`, requestBody: undefined, status: 404, body: { error: 'Not Found' } },
+      { method: 'PUT', path: `${VARS}/X`, requestBody: '{}', status: 204, body: undefined },
+    ]
+    for (const ex of bad) expect(exchangeProblems(operations, ex), `${ex.method} ${ex.status} ${JSON.stringify(ex.body)}`).not.toEqual([])
+  })
+
+  it('every request and answer above agrees with it, and the variables operations were all exercised', () => {
+    expect(exchanges.length).toBeGreaterThan(100)
+    expect(exchanges.flatMap((ex) => exchangeProblems(operations, ex))).toEqual([])
+
+    // Each variables operation was answered with its success status, and with errors.
+    const seen = new Map<string, Set<number>>()
+    for (const ex of exchanges) {
+      const op = findOperation(operations, ex.method, ex.path)
+      if (op) seen.set(op.operationId, (seen.get(op.operationId) ?? new Set()).add(ex.status))
+    }
+    const statuses = (id: string): number[] => [...(seen.get(id) ?? [])].sort((a, b) => a - b)
+    expect(statuses('actions/list-repo-variables')).toEqual([200, 403, 404])
+    expect(statuses('actions/create-repo-variable')).toEqual([201, 400, 403, 404, 409, 422])
+    expect(statuses('actions/get-repo-variable')).toEqual([200, 403, 404])
+    expect(statuses('actions/update-repo-variable')).toEqual([204, 400, 403, 404, 409, 422])
+    expect(statuses('actions/delete-repo-variable')).toEqual([204, 403, 404])
   })
 })

@@ -1,8 +1,10 @@
 // GitHub REST simulator for what a secret-writing action calls: repository, environment, organization and
 // Dependabot secrets (public keys, create/update with a libsodium sealed box, read metadata, list, delete,
-// selected repositories), GET repository / environment, and the two dispatch endpoints. Paths, bodies and
-// status codes follow the operations in /work/shared/specs/github-secrets-openapi.json; error bodies and
-// the rules on names and sizes follow GitHub's docs (/work/shared/docs/github-secrets.md).
+// selected repositories), repository Actions variables (create, read, update, list, delete), GET repository /
+// environment, and the two dispatch endpoints. Paths, bodies and status codes follow the operations in
+// /work/shared/specs/github-secrets-openapi.json; error bodies and the rules on names and sizes follow GitHub's
+// docs (/work/shared/docs/github-secrets.md); errors the description leaves out (such as the 409 for a variable
+// that exists) follow what GitHub answers.
 import { randomInt, randomUUID } from 'node:crypto'
 import sodium from 'libsodium-wrappers'
 import {
@@ -34,6 +36,13 @@ export interface StoredSecret {
   selected_repository_ids?: number[]
 }
 
+/** A repository Actions variable: stored and returned in plain text, unlike a secret. */
+export interface StoredVariable {
+  value: string
+  created_at: string
+  updated_at: string
+}
+
 export interface DispatchRecord {
   repo: string
   /** 'repository' = POST /repos/{o}/{r}/dispatches; otherwise the workflow_id of a workflow dispatch. */
@@ -52,9 +61,11 @@ export interface GitHubSim {
   addOrg(org: string, repos?: string[]): void
   /**
    * Scopes: 'owner/repo' (its Actions, Dependabot and environment secrets), 'owner/repo:env',
-   * 'dependabot:owner/repo', 'org:NAME', 'dependabot:org:NAME' or '*'. Write implies read; read allows the
-   * public-key and secret-metadata GETs; any grant inside a repository allows GET of the repository and
-   * its environments.
+   * 'dependabot:owner/repo', 'variables:owner/repo' (its Actions variables), 'org:NAME', 'dependabot:org:NAME'
+   * or '*'. Write implies read; read allows the public-key, secret-metadata and variable GETs; write also
+   * allows POST, PATCH and DELETE of variables. Only 'variables:' and '*' reach variables, as a fine-grained
+   * token's "Secrets" permission does not give "Variables". Any grant inside a repository allows GET of the
+   * repository and its environments.
    */
   addToken(token: string, grant: { write: string[]; read?: string[] }): void
   deleteEnvironment(fullName: string, env: string): void
@@ -62,6 +73,10 @@ export interface GitHubSim {
   rotateKey(scope: string): void
   /** The stored secret with its plaintext (undefined also for an unknown scope); scope as in rotateKey, name case-insensitive. */
   secret(scope: string, name: string): StoredSecret | undefined
+  /** A repository Actions variable (name case-insensitive); undefined for an unknown repository or name. */
+  variable(fullName: string, name: string): StoredVariable | undefined
+  /** Creates or replaces a repository Actions variable, for test setup; throws for an unknown repository or a name GitHub refuses. */
+  setVariable(fullName: string, name: string, value: string): void
   /** Accepted repository and workflow dispatches, in order. */
   dispatches: DispatchRecord[]
   /** Faults served, in the order queued, to the first requests matching method (any case) and path. */
@@ -73,6 +88,8 @@ export interface GitHubSim {
 const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 const MAX_SECRET_BYTES = 48 * 1024
+/** GitHub's documented limit for one configuration variable. */
+const MAX_VARIABLE_BYTES = 48 * 1024
 const API_VERSIONS = ['2022-11-28', '2026-03-10']
 const DOCS = 'https://docs.github.com/rest'
 
@@ -97,6 +114,8 @@ interface Repo {
   dependabot: SecretStore
   /** Keyed by lower-cased name: GitHub environment names are case-insensitive. */
   environments: Map<string, { id: number; name: string; createdAt: string; store: SecretStore }>
+  /** Actions variables, keyed by upper-cased name (as GitHub stores them). */
+  variables: Map<string, StoredVariable>
 }
 
 /** What an organization secret PUT sets besides the value. */
@@ -143,11 +162,11 @@ const message = (status: number, msg: string): SimResponse => ({
 })
 const notFound = (): SimResponse => message(404, 'Not Found')
 const forbidden = (): SimResponse => message(403, 'Resource not accessible by personal access token')
-const invalid = (field: string, code: string, msg: string): SimResponse => ({
+const invalid = (field: string, code: string, msg: string, resource: 'Secret' | 'Variable' = 'Secret'): SimResponse => ({
   status: 422,
   body: {
     message: `Invalid request.\n\n${msg}`,
-    errors: [{ resource: 'Secret', field, code, message: msg }],
+    errors: [{ resource, field, code, message: msg }],
     documentation_url: DOCS,
     status: '422',
   },
@@ -165,6 +184,20 @@ function newKeyPair(): KeyPair {
 
 const newStore = (): SecretStore => ({ key: newKeyPair(), secrets: new Map() })
 
+/** The 422 for a secret or variable name GitHub refuses (both follow the same rules), or undefined. */
+function nameError(name: string, resource: 'Secret' | 'Variable'): SimResponse | undefined {
+  if (!SECRET_NAME.test(name)) {
+    return invalid(
+      'name',
+      'invalid',
+      `${resource} names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_), and must not start with a number.`,
+      resource,
+    )
+  }
+  if (/^github_/i.test(name)) return invalid('name', 'invalid', `${resource} names must not start with the GITHUB_ prefix.`, resource)
+  return undefined
+}
+
 /** Whether a granted scope reaches a target's grant key (both lower case). */
 function covers(grant: string, key: string): boolean {
   if (grant === '*' || grant === key) return true
@@ -175,8 +208,9 @@ function covers(grant: string, key: string): boolean {
 
 const isRepoKey = (s: string): boolean => s.includes('/') && !s.includes(':')
 
-function paginate<T>(items: T[], query: URLSearchParams): T[] {
-  const perPage = Math.min(Math.max(Number(query.get('per_page') ?? 30) || 30, 1), 100)
+/** Secrets lists default to 30 a page, at most 100; variables lists to 10, at most 30 (GitHub's docs). */
+function paginate<T>(items: T[], query: URLSearchParams, { perPageDefault = 30, perPageMax = 100 } = {}): T[] {
+  const perPage = Math.min(Math.max(Number(query.get('per_page') ?? perPageDefault) || perPageDefault, 1), perPageMax)
   const page = Math.max(Number(query.get('page') ?? 1) || 1, 1)
   return items.slice((page - 1) * perPage, page * perPage)
 }
@@ -198,7 +232,16 @@ export async function startGitHubSim(): Promise<GitHubSim> {
     if (!owner || !name || rest.length > 0) throw new Error(`github sim: repository must be 'owner/repo', got ${fullName}`)
     let repo = getRepo(fullName)
     if (!repo) {
-      repo = { id: nextId++, owner, name, fullName, actions: newStore(), dependabot: newStore(), environments: new Map() }
+      repo = {
+        id: nextId++,
+        owner,
+        name,
+        fullName,
+        actions: newStore(),
+        dependabot: newStore(),
+        environments: new Map(),
+        variables: new Map(),
+      }
       repos.set(fullName.toLowerCase(), repo)
     }
     for (const env of environments) {
@@ -231,7 +274,9 @@ export async function startGitHubSim(): Promise<GitHubSim> {
   /** Any grant inside a repository lets the token see the repository and its environments. */
   const canSeeRepo = (ctx: Ctx, repo: Repo): boolean => {
     const r = repo.fullName.toLowerCase()
-    return [...ctx.grants.read, ...ctx.grants.write].some((g) => g === '*' || g === r || g.startsWith(`${r}:`) || g === `dependabot:${r}`)
+    return [...ctx.grants.read, ...ctx.grants.write].some(
+      (g) => g === '*' || g === r || g.startsWith(`${r}:`) || g === `dependabot:${r}` || g === `variables:${r}`,
+    )
   }
 
   const repoUrl = (repo: Repo): string => `${baseUrl}/repos/${repo.owner}/${repo.name}`
@@ -337,14 +382,8 @@ export async function startGitHubSim(): Promise<GitHubSim> {
     if (!parsed.ok) return parsed.response
     const body = parsed.value
     const rawName = ctx.params.name!
-    if (!SECRET_NAME.test(rawName)) {
-      return invalid(
-        'name',
-        'invalid',
-        'Secret names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_), and must not start with a number.',
-      )
-    }
-    if (/^github_/i.test(rawName)) return invalid('name', 'invalid', 'Secret names must not start with the GITHUB_ prefix.')
+    const badName = nameError(rawName, 'Secret')
+    if (badName) return badName
     const name = rawName.toUpperCase()
     const existing = t.store.secrets.get(name)
 
@@ -454,6 +493,98 @@ export async function startGitHubSim(): Promise<GitHubSim> {
       s.selected_repository_ids = [...ids]
       return { status: 204 }
     }
+
+  // --- repository Actions variables ---
+
+  /** Resolves the repository (404), checks the 'variables:o/r' grant (403), then runs. */
+  const withVariables =
+    (need: 'read' | 'write', op: (ctx: Ctx, vars: Map<string, StoredVariable>) => SimResponse): Handler =>
+    (ctx) => {
+      const repo = getRepo(`${ctx.params.owner}/${ctx.params.repo}`)
+      if (!repo) return notFound()
+      if (!can(ctx, need, `variables:${repo.fullName.toLowerCase()}`)) return forbidden()
+      return op(ctx, repo.variables)
+    }
+
+  const variableBody = (name: string, v: StoredVariable): Record<string, unknown> => ({
+    name,
+    value: v.value,
+    created_at: v.created_at,
+    updated_at: v.updated_at,
+  })
+
+  const listVariables = (ctx: Ctx, vars: Map<string, StoredVariable>): SimResponse => {
+    const all = [...vars.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([n, v]) => variableBody(n, v))
+    const page = paginate(all, ctx.req.query, { perPageDefault: 10, perPageMax: 30 })
+    return { status: 200, body: { total_count: all.length, variables: page } }
+  }
+
+  const getVariable = (ctx: Ctx, vars: Map<string, StoredVariable>): SimResponse => {
+    const name = ctx.params.name!.toUpperCase()
+    const v = vars.get(name)
+    return v ? { status: 200, body: variableBody(name, v) } : notFound()
+  }
+
+  const deleteVariable = (ctx: Ctx, vars: Map<string, StoredVariable>): SimResponse =>
+    vars.delete(ctx.params.name!.toUpperCase()) ? { status: 204 } : notFound()
+
+  // GitHub answers a create of an existing name with 409 (gh variable set relies on it to switch to PATCH);
+  // the REST description lists only 201.
+  const variableExists = (): SimResponse => message(409, 'Already exists - Variable already exists')
+
+  /** Checks a name and/or value from a POST or PATCH body; `required` for POST. Returns a 422 or undefined. */
+  const checkVariableFields = (body: Record<string, unknown>, required: boolean): SimResponse | undefined => {
+    for (const field of ['name', 'value'] as const) {
+      const v = body[field]
+      if (v === undefined) {
+        if (required) return invalid(field, 'missing_field', `"${field}" wasn't supplied.`, 'Variable')
+      } else if (typeof v !== 'string') {
+        return invalid(field, 'invalid', `${field} must be a string.`, 'Variable')
+      }
+    }
+    if (typeof body.name === 'string') {
+      const bad = nameError(body.name, 'Variable')
+      if (bad) return bad
+    }
+    if (typeof body.value === 'string' && Buffer.byteLength(body.value) > MAX_VARIABLE_BYTES) {
+      return invalid('value', 'invalid', 'Variable values are limited to 48 KB.', 'Variable')
+    }
+    return undefined
+  }
+
+  const createVariable = (ctx: Ctx, vars: Map<string, StoredVariable>): SimResponse => {
+    const parsed = parseJsonObject(ctx.req.body)
+    if (!parsed.ok) return parsed.response
+    const bad = checkVariableFields(parsed.value, true)
+    if (bad) return bad
+    const name = (parsed.value.name as string).toUpperCase()
+    if (vars.has(name)) return variableExists()
+    const ts = now()
+    vars.set(name, { value: parsed.value.value as string, created_at: ts, updated_at: ts })
+    return { status: 201, body: {} }
+  }
+
+  /** PATCH: a new name renames (keeping created_at), a value replaces; either may be left out. */
+  const updateVariable = (ctx: Ctx, vars: Map<string, StoredVariable>): SimResponse => {
+    const name = ctx.params.name!.toUpperCase()
+    const existing = vars.get(name)
+    if (!existing) return notFound()
+    const parsed = parseJsonObject(ctx.req.body)
+    if (!parsed.ok) return parsed.response
+    const body = parsed.value
+    const bad = checkVariableFields(body, false)
+    if (bad) return bad
+    const newName = typeof body.name === 'string' ? body.name.toUpperCase() : name
+    if (newName !== name && vars.has(newName)) return variableExists()
+    const updated: StoredVariable = {
+      value: typeof body.value === 'string' ? body.value : existing.value,
+      created_at: existing.created_at,
+      updated_at: now(),
+    }
+    vars.delete(name)
+    vars.set(newName, updated)
+    return { status: 204 }
+  }
 
   // --- repository, environment and dispatch endpoints ---
 
@@ -565,6 +696,15 @@ export async function startGitHubSim(): Promise<GitHubSim> {
     route('/repos/:owner/:repo/actions/workflows/:workflowId/dispatches', { POST: workflowDispatch }),
     ...secretRoutes('/repos/:owner/:repo/actions/secrets', (c) => repoTarget(c, 'actions'), false),
     ...secretRoutes('/repos/:owner/:repo/dependabot/secrets', (c) => repoTarget(c, 'dependabot'), false),
+    route('/repos/:owner/:repo/actions/variables', {
+      GET: withVariables('read', listVariables),
+      POST: withVariables('write', createVariable),
+    }),
+    route('/repos/:owner/:repo/actions/variables/:name', {
+      GET: withVariables('read', getVariable),
+      PATCH: withVariables('write', updateVariable),
+      DELETE: withVariables('write', deleteVariable),
+    }),
     route('/repos/:owner/:repo/environments/:env', { GET: getEnvironment }),
     ...secretRoutes('/repos/:owner/:repo/environments/:env/secrets', envTarget, false),
     ...secretRoutes('/orgs/:org/actions/secrets', (c) => orgTarget(c, 'actions'), true),
@@ -637,6 +777,18 @@ export async function startGitHubSim(): Promise<GitHubSim> {
     secret(scope, name) {
       const s = storeFor(scope)?.secrets.get(name.toUpperCase())
       return s && { ...s, ...(s.selected_repository_ids && { selected_repository_ids: [...s.selected_repository_ids] }) }
+    },
+    variable(fullName, name) {
+      const v = getRepo(fullName)?.variables.get(name.toUpperCase())
+      return v && { ...v }
+    },
+    setVariable(fullName, name, value) {
+      const repo = getRepo(fullName)
+      if (!repo) throw new Error(`github sim: unknown repository ${fullName}`)
+      if (nameError(name, 'Variable')) throw new Error(`github sim: GitHub refuses the variable name ${name}`)
+      const existing = repo.variables.get(name.toUpperCase())
+      const ts = now()
+      repo.variables.set(name.toUpperCase(), { value, created_at: existing?.created_at ?? ts, updated_at: ts })
     },
     failNext(match, fault) {
       faults.add(match, fault)
