@@ -2,6 +2,7 @@
  * The action's inputs, read and validated in one place before anything touches the network.
  * Every error names the input and says what is allowed; none repeats a secret value.
  */
+import { parseDuration } from './expiry.js'
 import { parseTargets, TargetError, type Target } from './targets.js'
 
 export type Region = 'na' | 'eu' | 'fe'
@@ -13,6 +14,16 @@ export const SP_API_ENDPOINTS: Record<Region, string> = {
 }
 
 export const DEFAULT_LWA_ENDPOINT = 'https://api.amazon.com/auth/o2/token'
+
+/**
+ * The only hosts that may receive the client secret and refresh token (lwa-endpoint) or the rotation token
+ * (sp-api-endpoint): Amazon's, or a test server on this machine.
+ */
+export const LWA_HOSTS = ['api.amazon.com']
+export const SP_API_HOSTS = (['na', 'eu', 'fe'] as const).flatMap((r) => [
+  `sellingpartnerapi-${r}.amazon.com`,
+  `sandbox.sellingpartnerapi-${r}.amazon.com`,
+])
 
 /** Longest receive-timeout accepted: an hour is far beyond Amazon's usual delivery time of seconds. */
 export const MAX_RECEIVE_TIMEOUT_SECONDS = 3600
@@ -33,6 +44,16 @@ export interface Inputs {
   /** AWS region of the queue: from the queue URL, else AWS_REGION / AWS_DEFAULT_REGION. */
   awsRegion: string
   githubApiUrl: string
+  /** rotate: the rotation; check: every preflight check, reported, with nothing changed. */
+  mode: 'rotate' | 'check'
+  /** Rotate only when the secret expires within this many ms; undefined: rotate on every run. */
+  rotateBeforeMs: number | undefined
+  /** The repository variable that records the expiry; undefined when tracking is off. */
+  expiryVariable: string | undefined
+  /** The workflow's repository (GITHUB_REPOSITORY): where the expiry variable lives. */
+  repository: string | undefined
+  /** Things worth a warning that do not stop the run (e.g. a github-api-url other than the runner's). */
+  warnings: string[]
 }
 
 export class InputError extends Error {
@@ -76,6 +97,26 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
   const secretName = read('secret-name') || 'LWA_CLIENT_SECRET'
   checkSecretName(secretName)
 
+  const mode = read('mode') || 'rotate'
+  if (mode !== 'rotate' && mode !== 'check') {
+    throw new InputError('mode', `'${mode}' is not a mode: use rotate (the default) or check (every preflight check, nothing changed).`)
+  }
+  let rotateBeforeMs: number | undefined
+  try {
+    rotateBeforeMs = parseDuration(read('rotate-before-expiry'))
+  } catch (error) {
+    throw new InputError('rotate-before-expiry', `${(error as Error).message} Leave it empty to rotate on every run.`)
+  }
+  const variable = read('expiry-variable') || `${secretName}_EXPIRES_AT`
+  const expiryVariable = variable.toLowerCase() === 'none' ? undefined : variable
+  if (expiryVariable) checkSecretName(expiryVariable, 'expiry-variable')
+  if (rotateBeforeMs !== undefined && !expiryVariable) {
+    throw new InputError(
+      'rotate-before-expiry',
+      'needs the expiry to be recorded: set expiry-variable to a variable name (not none), or leave rotate-before-expiry empty.',
+    )
+  }
+
   const region = (read('region') || 'na').toLowerCase()
   if (!(region in SP_API_ENDPOINTS)) {
     throw new InputError('region', `'${region}' is not a region. Use na, eu or fe: the region your application is registered in.`)
@@ -89,12 +130,37 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
     throw error
   }
 
+  if (expiryVariable && !env.GITHUB_REPOSITORY) {
+    throw new InputError(
+      'expiry-variable',
+      'needs GITHUB_REPOSITORY (the repository that keeps the variable), which the runner sets; set expiry-variable to none outside a workflow.',
+    )
+  }
+
   const receiveTimeoutSeconds = parseSeconds(read('receive-timeout') || '300')
   const verify = parseBoolean('verify', read('verify') || 'true')
 
-  const lwaEndpoint = endpoint('lwa-endpoint', read('lwa-endpoint') || DEFAULT_LWA_ENDPOINT)
-  const spApiEndpoint = endpoint('sp-api-endpoint', read('sp-api-endpoint') || SP_API_ENDPOINTS[region as Region]).replace(/\/+$/, '')
+  const lwaEndpoint = endpoint('lwa-endpoint', read('lwa-endpoint') || DEFAULT_LWA_ENDPOINT, LWA_HOSTS)
+  const spApiEndpoint = endpoint('sp-api-endpoint', read('sp-api-endpoint') || SP_API_ENDPOINTS[region as Region], SP_API_HOSTS).replace(
+    /\/+$/,
+    '',
+  )
+  const warnings: string[] = []
+  const githubApiUrl = endpoint('github-api-url', read('github-api-url') || env.GITHUB_API_URL || 'https://api.github.com').replace(
+    /\/+$/,
+    '',
+  )
+  // The new secret is sealed with the key this host serves: a host other than the runner's own deserves a word.
+  if (env.GITHUB_API_URL && githubApiUrl !== env.GITHUB_API_URL.replace(/\/+$/, '')) {
+    warnings.push(
+      `github-api-url (${new URL(githubApiUrl).host}) is not the API of the server running this workflow (${safeHost(env.GITHUB_API_URL)}): ` +
+        'the new secret is sealed with the public key that host serves. Leave the input empty unless you mean to write to another GitHub server.',
+    )
+  }
 
+  for (const variable of ['AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL'] as const) {
+    if (env[variable]) endpoint(variable, env[variable], undefined, 'environment variable')
+  }
   const customSqsEndpoint = env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL
   const { queueUrl, region: queueRegion } = parseQueueUrl(
     required('sqs-queue-url', 'the URL of the SQS queue subscribed to "Application Client New Secret"'),
@@ -122,17 +188,23 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
     lwaEndpoint,
     spApiEndpoint,
     awsRegion,
-    githubApiUrl: endpoint('github-api-url', read('github-api-url') || env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    githubApiUrl,
+    mode,
+    rotateBeforeMs,
+    expiryVariable,
+    repository: env.GITHUB_REPOSITORY,
+    warnings,
   }
 }
 
-/** GitHub's rules for secret names (github-secrets.md). */
-function checkSecretName(name: string): void {
+/** GitHub's rules for secret names (github-secrets.md), which variable names share. */
+function checkSecretName(name: string, input = 'secret-name'): void {
+  const what = input === 'secret-name' ? 'secret' : 'variable'
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw new InputError('secret-name', `'${name}' is not a valid secret name: use only letters, digits and _, not starting with a digit.`)
+    throw new InputError(input, `'${name}' is not a valid ${what} name: use only letters, digits and _, not starting with a digit.`)
   }
   if (/^GITHUB_/i.test(name)) {
-    throw new InputError('secret-name', `'${name}' starts with GITHUB_, which GitHub reserves. Choose another name.`)
+    throw new InputError(input, `'${name}' starts with GITHUB_, which GitHub reserves. Choose another name.`)
   }
 }
 
@@ -158,19 +230,42 @@ function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname)
 }
 
-/** https only; plain http is accepted for loopback hosts (local simulators) and nothing else. */
-function endpoint(name: string, value: string): string {
-  let url: URL
+/** A URL's host for an error text, or a placeholder: never the URL itself, which may carry credentials. */
+function safeHost(value: string): string {
+  try {
+    return new URL(value).host
+  } catch {
+    return 'not a URL'
+  }
+}
+
+/**
+ * https only, to one of `hosts` when given; loopback test servers (http or https) are always allowed.
+ * Credentials in the URL are refused: they would travel with every request and be echoed in errors.
+ */
+function endpoint(name: string, value: string, hosts?: string[], kind: 'input' | 'environment variable' = 'input'): string {
+  const fail = (why: string): never => {
+    throw kind === 'input' ? new InputError(name, why) : new InputError(`environment variable ${name}`, why)
+  }
+  let url: URL | undefined
   try {
     url = new URL(value)
   } catch {
-    throw new InputError(name, `'${value}' is not a URL.`)
+    fail('is not a URL.')
   }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname))) return url.toString()
-  throw new InputError(
-    name,
-    `must be an https URL (plain http is allowed only for loopback test servers), got '${url.protocol}//${url.host}'.`,
-  )
+  const { protocol, hostname, host, username, password } = url as URL
+  if (username || password) fail(`must not contain credentials (user name or password) before the host ${host}; remove them.`)
+  const loopback = isLoopback(hostname)
+  if (!loopback && protocol !== 'https:') {
+    fail(`must be an https URL (plain http is allowed only for loopback test servers), got '${protocol}//${host}'.`)
+  }
+  if (loopback && protocol !== 'http:' && protocol !== 'https:') fail(`must be an http(s) URL, got '${protocol}'.`)
+  if (hosts && !loopback && !hosts.includes(hostname.toLowerCase())) {
+    fail(
+      `'${host}' is not one of Amazon's hosts for it (${hosts.join(', ')}); only those, or a loopback test server, may receive these credentials.`,
+    )
+  }
+  return (url as URL).toString()
 }
 
 /**
@@ -186,10 +281,11 @@ function parseQueueUrl(value: string, customEndpoint: boolean): { queueUrl: stri
   try {
     url = new URL(value)
   } catch {
-    fail(`'${value}' is not a URL.`)
+    fail('it is not a URL.')
   }
-  const { hostname, pathname, protocol } = url as URL
-  if (!/^\/\d{12}\/[A-Za-z0-9_-]{1,80}(?:\.fifo)?$/.test(pathname)) fail(`'${value}' is not an SQS queue URL.`)
+  const { hostname, pathname, protocol, username, password } = url as URL
+  if (username || password) fail('it must not contain credentials; remove them.')
+  if (!/^\/\d{12}\/[A-Za-z0-9_-]{1,80}(?:\.fifo)?$/.test(pathname)) fail(`'${hostname}${pathname}' is not an SQS queue URL.`)
   const aws = /^(?:sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?|([a-z0-9-]+)\.queue\.amazonaws\.com(?:\.cn)?)$/.exec(hostname)
   if (aws) {
     if (protocol !== 'https:') fail('SQS queue URLs use https.')

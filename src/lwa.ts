@@ -3,6 +3,7 @@
  * secret works. Every access token is masked the moment it arrives.
  */
 import type { HttpClient } from './http.js'
+import { failureCause, remoteText } from './remote-text.js'
 
 export const ROTATION_SCOPE = 'sellingpartnerapi::client_credential:rotation'
 
@@ -33,20 +34,26 @@ export function createLwa(options: { endpoint: string; clientId: string; http: H
   const { endpoint, clientId, http, mask } = options
 
   async function token(form: Record<string, string>, what: string): Promise<string> {
-    const response = await http.post(
-      endpoint,
-      { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' },
-      new URLSearchParams(form).toString(),
-    )
+    let response
+    try {
+      response = await http.post(
+        endpoint,
+        { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' },
+        new URLSearchParams(form).toString(),
+      )
+    } catch (error) {
+      const cause = failureCause(error)
+      throw new LwaError(0, 'network_error', `could not reach lwa-endpoint ${new URL(endpoint).origin} for the ${what} (${cause})`)
+    }
     const json = safeJson(response.text)
     if (response.status === 200 && typeof json?.access_token === 'string') {
       mask(json.access_token)
       if (typeof json.refresh_token === 'string') mask(json.refresh_token)
       return json.access_token
     }
-    // Only LWA's error code and description are repeated: both are Amazon's fixed texts, never our values.
-    const code = typeof json?.error === 'string' ? json.error : 'unexpected_response'
-    const description = typeof json?.error_description === 'string' ? `: ${json.error_description}` : ''
+    // Only LWA's error code and description are repeated, neutralised: they are the server's text, never our values.
+    const code = typeof json?.error === 'string' ? remoteText(json.error, 60) : 'unexpected_response'
+    const description = typeof json?.error_description === 'string' ? `: ${remoteText(json.error_description)}` : ''
     throw new LwaError(response.status, code, `LWA refused the ${what} (HTTP ${response.status} ${code}${description})`)
   }
 

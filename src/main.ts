@@ -3,14 +3,17 @@
  */
 import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { check, type CheckReport } from './check.js'
 import { createGitHubStore } from './github.js'
+import { createOctokit } from './octokit.js'
+import { createExpiryRecord } from './variables.js'
 import { AMBIGUOUS_ERRORS, createHttpClient, NOT_SENT_ERRORS } from './http.js'
 import { readInputs, SECRET_INPUTS } from './inputs.js'
 import { createLwa } from './lwa.js'
 import { createQueue } from './queue.js'
 import { rotate, RotationFailed, type Log, type Report } from './rotation.js'
 import { createSpApi } from './sp-api.js'
-import { renderSummary } from './summary.js'
+import { expiryAlerts, renderCheck, renderFailure, renderSummary } from './summary.js'
 
 const REQUEST_TIMEOUT_MS = 30_000
 /** LWA answers token requests in well under a second; a slow one is retried sooner. */
@@ -39,6 +42,7 @@ export async function run(): Promise<void> {
   const closers: Array<() => Promise<void>> = []
   try {
     const inputs = readInputs((name) => core.getInput(name), process.env)
+    for (const warning of inputs.warnings) log.warning(warning)
 
     // Token requests are safe to repeat whatever happened to the first attempt.
     const lwaHttp = createHttpClient({
@@ -62,40 +66,79 @@ export async function run(): Promise<void> {
       () => spApiHttp.close(),
     )
 
-    const report = await rotate(
-      {
-        clientId: inputs.clientId,
-        currentSecret: inputs.clientSecret,
-        refreshToken: inputs.refreshToken,
-        verify: inputs.verify,
-        secretName: inputs.secretName,
-        targets: inputs.targets,
-        receiveTimeoutMs: inputs.receiveTimeoutSeconds * 1000,
-        signal: cancel.signal,
-      },
-      {
-        lwa: createLwa({ endpoint: inputs.lwaEndpoint, clientId: inputs.clientId, http: lwaHttp, mask: log.mask }),
-        spApi: createSpApi({ endpoint: inputs.spApiEndpoint, http: spApiHttp }),
-        queue: createQueue({ url: inputs.queueUrl, region: inputs.awsRegion }),
-        store: createGitHubStore({ token: inputs.githubToken, baseUrl: inputs.githubApiUrl, warn: log.warning }),
-        log,
-        clock: { now: () => Date.now(), sleep: (ms, signal) => sleep(ms, undefined, { signal }) },
-      },
-    )
+    const octokit = createOctokit({ token: inputs.githubToken, baseUrl: inputs.githubApiUrl, warn: log.warning, info: log.info })
+    const plan = {
+      clientId: inputs.clientId,
+      currentSecret: inputs.clientSecret,
+      refreshToken: inputs.refreshToken,
+      verify: inputs.verify,
+      secretName: inputs.secretName,
+      targets: inputs.targets,
+      receiveTimeoutMs: inputs.receiveTimeoutSeconds * 1000,
+      rotateBeforeMs: inputs.rotateBeforeMs,
+      signal: cancel.signal,
+    }
+    const deps = {
+      lwa: createLwa({ endpoint: inputs.lwaEndpoint, clientId: inputs.clientId, http: lwaHttp, mask: log.mask }),
+      spApi: createSpApi({ endpoint: inputs.spApiEndpoint, http: spApiHttp }),
+      queue: createQueue({ url: inputs.queueUrl, region: inputs.awsRegion }),
+      store: createGitHubStore(octokit),
+      expiry: inputs.expiryVariable
+        ? createExpiryRecord(octokit, { repository: inputs.repository!, name: inputs.expiryVariable })
+        : undefined,
+      log,
+      clock: { now: () => Date.now(), sleep: (ms: number, signal?: AbortSignal) => sleep(ms, undefined, { signal }) },
+    }
+
+    if (inputs.mode === 'check') {
+      await reportCheck(await check(plan, deps))
+      return
+    }
+    const report = await rotate(plan, deps)
     setOutputs(report)
     if (report.result) core.setOutput('result', report.result)
-    await writeSummary(renderSummary(report))
+    alert(expiryAlerts(report, undefined, Date.now()))
+    await writeSummary(renderSummary(report, undefined, inputs.rotateBeforeMs))
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     if (error instanceof RotationFailed) {
       setOutputs(error.report)
+      alert(expiryAlerts(error.report, message, Date.now()))
       await writeSummary(renderSummary(error.report, message))
+    } else {
+      // Input errors and anything else that stopped the run before it began: the summary says so too.
+      await writeSummary(renderFailure(message))
     }
     core.setFailed(message)
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal)
     await Promise.allSettled(closers.map((close) => close()))
   }
+}
+
+/** Annotations that reach people: a secret close to expiry that this run did not replace. */
+function alert(alerts: { warning?: string; error?: string }): void {
+  if (alerts.error) core.error(alerts.error)
+  else if (alerts.warning) core.warning(alerts.warning)
+}
+
+/** check mode: the result, the summary, and a failed step when any check failed. */
+async function reportCheck(result: CheckReport): Promise<void> {
+  const failed = result.checks.filter((c) => !c.ok)
+  if (result.secretExpiresAt) core.setOutput('secret-expires-at', result.secretExpiresAt)
+  alert(
+    expiryAlerts(
+      { result: undefined, currentSecretExpiresAt: result.secretExpiresAt, previousSecretExpiresAt: undefined },
+      undefined,
+      Date.now(),
+    ),
+  )
+  await writeSummary(renderCheck(result))
+  if (failed.length)
+    core.setFailed(
+      `${failed.length} of ${result.checks.length} check(s) failed:\n- ${failed.map((c) => `${c.name}: ${c.detail}`).join('\n- ')}`,
+    )
+  else core.setOutput('result', 'checked')
 }
 
 /** The summary is a report: failing to write it must not turn a finished rotation into a failed run. */

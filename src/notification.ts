@@ -3,8 +3,19 @@
  * secret it may carry into an error text. Pure: no I/O.
  */
 import * as v from 'valibot'
+import { remoteText } from './remote-text.js'
 
 export const NEW_SECRET = 'APPLICATION_OAUTH_CLIENT_NEW_SECRET'
+export const SECRET_EXPIRY = 'APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY'
+
+/**
+ * The form of every LWA client secret Amazon issues for SP-API applications (Developer Console and
+ * rotation alike): a versioned prefix and 64 hex digits. A value of any other form on the queue did not
+ * come from Amazon, so it is never stored, nor registered for masking.
+ */
+export const SECRET_FORMAT = /^amzn1\.oa2-cs\.v1\.[0-9a-fA-F]{64}$/
+
+export const isSecretFormat = (value: string): boolean => SECRET_FORMAT.test(value)
 
 export interface NewSecret {
   kind: 'new-secret'
@@ -17,10 +28,25 @@ export interface NewSecret {
 
 export type Notification =
   | NewSecret
-  /** A well-formed notification of another type (an expiry warning, say). */
+  /** Amazon's warning that the current secret expires at `expiresAt`. */
+  | { kind: 'secret-expiry'; clientId: string; expiresAt: Date; eventTime: Date }
+  /** A well-formed notification of another type. */
   | { kind: 'other'; type: string; clientId: string | undefined }
-  /** Not JSON, not a notification, or a new-secret notification missing a field. */
+  /**
+   * A new-secret notification that names a client id but fails strict parsing: what could be read of it,
+   * so that one for this client is never mistaken for someone else's.
+   */
+  | UnreadableNewSecret
+  /** Not JSON, not a notification, or a new-secret notification without a client id. */
   | { kind: 'invalid'; reason: string }
+
+export interface UnreadableNewSecret {
+  kind: 'new-secret-unreadable'
+  clientId: string
+  newSecret: string | undefined
+  eventTime: Date | undefined
+  reason: string
+}
 
 // ISO 8601 date-time with a zone (Z or an offset), as Amazon's samples show.
 const Timestamp = v.pipe(
@@ -47,6 +73,37 @@ const NewSecretPayload = v.object({
   }),
 })
 
+const SecretExpiryPayload = v.object({
+  eventTime: Timestamp,
+  payload: v.object({
+    applicationOAuthClientSecretExpiry: v.object({
+      clientId: v.pipe(v.string(), v.nonEmpty()),
+      clientSecretExpiryTime: Timestamp,
+    }),
+  }),
+})
+
+/** What can still be read of a new-secret notification that fails the strict shape. */
+const PartialNewSecret = v.object({
+  eventTime: v.fallback(v.optional(v.string()), undefined),
+  payload: v.fallback(
+    v.optional(
+      v.object({
+        applicationOAuthClientNewSecret: v.fallback(
+          v.optional(
+            v.object({
+              clientId: v.fallback(v.optional(v.string()), undefined),
+              newClientSecret: v.fallback(v.optional(v.string()), undefined),
+            }),
+          ),
+          undefined,
+        ),
+      }),
+    ),
+    undefined,
+  ),
+})
+
 const SnsEnvelope = v.object({ Type: v.literal('Notification'), Message: v.string() })
 
 export function parseNotification(body: string): Notification {
@@ -63,15 +120,33 @@ export function parseNotification(body: string): Notification {
   const envelope = v.safeParse(Envelope, json)
   if (!envelope.success) return { kind: 'invalid', reason: 'it is not an SP-API notification (no notificationType)' }
   const { notificationType, payload } = envelope.output
+  if (notificationType === SECRET_EXPIRY) {
+    const expiry = v.safeParse(SecretExpiryPayload, json)
+    if (expiry.success) {
+      const { clientId, clientSecretExpiryTime } = expiry.output.payload.applicationOAuthClientSecretExpiry
+      return { kind: 'secret-expiry', clientId, expiresAt: new Date(clientSecretExpiryTime), eventTime: new Date(expiry.output.eventTime) }
+    }
+  }
   if (notificationType !== NEW_SECRET) {
-    return { kind: 'other', type: notificationType, clientId: clientIdOf(payload) }
+    return { kind: 'other', type: remoteText(notificationType, 80), clientId: clientIdOf(payload) }
   }
 
   const parsed = v.safeParse(NewSecretPayload, json)
   if (!parsed.success) {
-    // Name the fields only: an issue's input could be the secret itself.
+    // Name the fields only: an issue's input could be the secret itself. Field names are the sender's text.
     const fields = parsed.issues.map((issue) => v.getDotPath(issue) ?? '(root)')
-    return { kind: 'invalid', reason: `a ${NEW_SECRET} notification with missing or malformed ${[...new Set(fields)].join(', ')}` }
+    const reason = remoteText(`a ${NEW_SECRET} notification with missing or malformed ${[...new Set(fields)].join(', ')}`)
+    const partial = v.safeParse(PartialNewSecret, json)
+    const inner = partial.success ? partial.output.payload?.applicationOAuthClientNewSecret : undefined
+    if (!inner?.clientId) return { kind: 'invalid', reason }
+    const eventTime = partial.success && partial.output.eventTime ? new Date(partial.output.eventTime) : undefined
+    return {
+      kind: 'new-secret-unreadable',
+      clientId: inner.clientId,
+      newSecret: inner.newClientSecret,
+      eventTime: eventTime && !Number.isNaN(eventTime.getTime()) ? eventTime : undefined,
+      reason,
+    }
   }
   const n = parsed.output.payload.applicationOAuthClientNewSecret
   return {

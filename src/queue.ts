@@ -9,17 +9,22 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs'
+import { networkCause, remoteText } from './remote-text.js'
 
 export interface QueueMessage {
   messageId: string
   receiptHandle: string
   body: string
+  /** When SQS received it (SentTimestamp): the age of a message whose own time cannot be read. */
+  sentAt: Date | undefined
 }
 
 export interface QueueStats {
   retentionSeconds: number
   /** Received by some consumer and not yet deleted or released (ApproximateNumberOfMessagesNotVisible). */
   inFlight: number
+  /** The queue's access policy (JSON), when it has one and the credentials may read it. */
+  policy: string | undefined
 }
 
 export interface Queue {
@@ -29,6 +34,14 @@ export interface Queue {
   /** 0 makes the message visible again at once; more keeps it hidden that long from now. */
   setVisibility(message: QueueMessage, seconds: number): Promise<void>
   delete(message: QueueMessage): Promise<void>
+}
+
+/** An SQS call that failed, in words that name the input or the setting to change. Never a secret. */
+export class QueueError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'QueueError'
+  }
 }
 
 export function createQueue(options: { url: string; region: string }): Queue {
@@ -43,91 +56,93 @@ export function createQueue(options: { url: string; region: string }): Queue {
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
   })
   const QueueUrl = options.url
+  const send = async <T>(action: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run()
+    } catch (error) {
+      throw new QueueError(explain(action, error, options))
+    }
+  }
 
   return {
     async stats() {
-      const { Attributes = {} } = await client.send(
-        new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['MessageRetentionPeriod', 'ApproximateNumberOfMessagesNotVisible'] }),
+      const { Attributes = {} } = await send('GetQueueAttributes', () =>
+        client.send(
+          new GetQueueAttributesCommand({
+            QueueUrl,
+            AttributeNames: ['MessageRetentionPeriod', 'ApproximateNumberOfMessagesNotVisible', 'Policy'],
+          }),
+        ),
       )
       return {
         retentionSeconds: Number(Attributes.MessageRetentionPeriod ?? 0),
         inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+        policy: Attributes.Policy || undefined,
       }
     },
     async receive(waitSeconds, visibilitySeconds, signal) {
-      const { Messages = [] } = await client.send(
-        new ReceiveMessageCommand({
-          QueueUrl,
-          MaxNumberOfMessages: 10,
-          WaitTimeSeconds: waitSeconds,
-          VisibilityTimeout: visibilitySeconds,
-        }),
-        { abortSignal: signal },
+      const { Messages = [] } = await send('ReceiveMessage', () =>
+        client.send(
+          new ReceiveMessageCommand({
+            QueueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: waitSeconds,
+            VisibilityTimeout: visibilitySeconds,
+            MessageSystemAttributeNames: ['SentTimestamp'],
+          }),
+          { abortSignal: signal },
+        ),
       )
-      return Messages.flatMap((m) =>
-        m.MessageId && m.ReceiptHandle ? [{ messageId: m.MessageId, receiptHandle: m.ReceiptHandle, body: m.Body ?? '' }] : [],
-      )
+      return Messages.flatMap((m) => {
+        if (!m.MessageId || !m.ReceiptHandle) return []
+        const sent = Number(m.Attributes?.SentTimestamp)
+        return [
+          {
+            // SQS assigns message ids, but they reach the log: treat them as any other remote text.
+            messageId: remoteText(m.MessageId, 100),
+            receiptHandle: m.ReceiptHandle,
+            body: m.Body ?? '',
+            sentAt: Number.isFinite(sent) && sent > 0 ? new Date(sent) : undefined,
+          },
+        ]
+      })
     },
     async setVisibility(message, seconds) {
-      await client.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: message.receiptHandle, VisibilityTimeout: seconds }))
+      await send('ChangeMessageVisibility', () =>
+        client.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: message.receiptHandle, VisibilityTimeout: seconds })),
+      )
     },
     async delete(message) {
-      await client.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message.receiptHandle }))
+      await send('DeleteMessage', () => client.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message.receiptHandle })))
     },
   }
 }
 
-/**
- * Messages this run has taken and must not lose: kept invisible to other consumers by a heartbeat while
- * the run works, then either deleted (every target holds the secret) or released (anything failed). A run
- * that dies without doing either hides them for at most `seconds`.
- */
-export class Lease<T> {
-  private held: Array<{ message: QueueMessage; value: T }> = []
-  private timer: NodeJS.Timeout | undefined
-
-  constructor(
-    private readonly queue: Queue,
-    private readonly seconds: number,
-    private readonly warn: (message: string) => void,
-  ) {}
-
-  get values(): T[] {
-    return this.held.map((h) => h.value)
+/** The SDK's error, turned into what to set and where. AWS's own message is remote text: neutralised. */
+function explain(action: string, error: unknown, options: { url: string; region: string }): string {
+  const e = error as { name?: unknown; message?: unknown; Code?: unknown }
+  const name = typeof e.name === 'string' ? e.name : ''
+  const text = remoteText(typeof e.message === 'string' ? e.message : String(error))
+  if (name === 'AbortError') return 'the run was cancelled'
+  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(text)) {
+    return (
+      'No AWS credentials were found for the queue. Add aws-actions/configure-aws-credentials before this step ' +
+      '(role-to-assume: the rotation role, with `permissions: id-token: write` in the job), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.'
+    )
   }
-
-  async hold(message: QueueMessage, value: T): Promise<void> {
-    this.held.push({ message, value })
-    await this.queue.setVisibility(message, this.seconds)
-    // Renew at a third of the lease so that one slow or failed renewal does not expose the message.
-    this.timer ??= setInterval(() => void this.renew(), (this.seconds * 1000) / 3).unref()
+  if (/NonExistentQueue|QueueDoesNotExist/.test(name)) {
+    return (
+      `The queue in sqs-queue-url (${options.url}) does not exist in AWS region ${options.region}, or the credentials' account cannot see it. ` +
+      "Check the input against the SQS console and that the credentials belong to the queue's account."
+    )
   }
-
-  /** Makes every held message visible again; never throws (an unreleased message reappears by itself). */
-  async release(): Promise<void> {
-    await this.settle('release', (m) => this.queue.setVisibility(m, 0))
+  if (/AccessDenied|NotAuthorized|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch|KMS\./.test(name)) {
+    return (
+      `AWS refused ${action} on the queue (${remoteText(name, 80)}: ${text}). The credentials need sqs:ReceiveMessage, ` +
+      'sqs:ChangeMessageVisibility, sqs:DeleteMessage and sqs:GetQueueAttributes on the queue, and kms:Decrypt on its key.'
+    )
   }
-
-  /** Deletes every held message; returns how many could not be deleted (they will reappear later). */
-  async delete(): Promise<number> {
-    return this.settle('delete', (m) => this.queue.delete(m))
-  }
-
-  private async renew(): Promise<void> {
-    const results = await Promise.allSettled(this.held.map(({ message }) => this.queue.setVisibility(message, this.seconds)))
-    const failed = results.filter((r) => r.status === 'rejected').length
-    if (failed) this.warn(`Could not extend the visibility of ${failed} held message(s); another consumer may see them.`)
-  }
-
-  private async settle(what: string, action: (message: QueueMessage) => Promise<void>): Promise<number> {
-    clearInterval(this.timer)
-    this.timer = undefined
-    const held = this.held
-    this.held = []
-    const results = await Promise.allSettled(held.map(({ message }) => action(message)))
-    const failed = results.filter((r) => r.status === 'rejected').length
-    if (failed)
-      this.warn(`Could not ${what} ${failed} of ${held.length} held message(s); they become visible again within ${this.seconds} s.`)
-    return failed
-  }
+  const cause = networkCause(error)
+  if (cause) return `could not reach SQS for ${action} (${cause}); check the runner's network and sqs-queue-url.`
+  return `SQS ${action} failed: ${name ? `${remoteText(name, 80)}: ` : ''}${text}`
 }

@@ -7,13 +7,17 @@
  * that run is resumed instead of rotating again. The core talks to Amazon, SQS and GitHub only through the
  * narrow interfaces in Deps; main.ts wires the real adapters.
  */
+import { candidateOf, deletable, describe, forgery, isStale, newestFirst, type Candidate } from './candidates.js'
+import { daysLeft, parseRecordedExpiry, plannedExpiry } from './expiry.js'
+import type { SecretStore } from './github.js'
+import { Lease } from './lease.js'
 import type { Lwa } from './lwa.js'
 import { LwaError } from './lwa.js'
-import { parseNotification, type NewSecret } from './notification.js'
-import { Lease, type Queue, type QueueMessage, type QueueStats } from './queue.js'
-import type { SecretStore } from './github.js'
+import { isSecretFormat, parseNotification } from './notification.js'
+import type { Queue, QueueMessage, QueueStats } from './queue.js'
 import { SpApiError, type SpApi } from './sp-api.js'
 import { formatTarget, type Target } from './targets.js'
+import type { ExpiryRecord } from './variables.js'
 
 /** How long a message taken by this run stays hidden from other consumers without a renewal. */
 export const LEASE_SECONDS = 30
@@ -25,6 +29,12 @@ const IN_FLIGHT_POLL_MS = 5_000
 /** A new secret can take a little while to become active at LWA. */
 const VERIFY_WINDOW_MS = 30_000
 const VERIFY_INTERVAL_MS = 3_000
+/**
+ * On a queue shared with other applications, a pass that finds only their messages gives them back at once
+ * (invariant 3); waiting before the next look, longer each time, keeps them from being received again every
+ * second (and from reaching a dead-letter queue through their receive count).
+ */
+const FOREIGN_BACKOFF_MS = { first: 2_000, max: 8_000 }
 /** Calls of rotateApplicationClientSecret a run makes at most (Amazon refusing with 429, 500 or 503). */
 const MAX_ROTATE_ATTEMPTS = 4
 /** GitHub's timestamps have whole seconds, and two clocks never agree exactly. */
@@ -40,6 +50,8 @@ export interface Plan {
   secretName: string
   targets: Target[]
   receiveTimeoutMs: number
+  /** Rotate only when the secret expires within this many ms (rotate-before-expiry); undefined: every run. */
+  rotateBeforeMs?: number | undefined
   signal?: AbortSignal
 }
 
@@ -63,6 +75,8 @@ export interface Deps {
   store: SecretStore
   log: Log
   clock: Clock
+  /** Where the current secret's expiry is recorded; undefined when tracking is off. */
+  expiry?: ExpiryRecord | undefined
 }
 
 export type TargetStatus = 'created' | 'updated' | 'failed' | 'not written'
@@ -70,15 +84,22 @@ export type TargetStatus = 'created' | 'updated' | 'failed' | 'not written'
 export interface Report {
   clientId: string
   /**
-   * rotated: this run rotated; resumed: this run finished an earlier run's rotation; skipped: another run
-   * rotated and stored a new secret in every target while this one waited.
+   * rotated: this run rotated; resumed: this run finished an earlier run's rotation; skipped: nothing was due
+   * (see skipReason).
    */
   result: 'rotated' | 'resumed' | 'skipped' | undefined
+  /** not due: the secret expires after the rotate-before-expiry window; stored by another run: while this one waited. */
+  skipReason?: 'not due' | 'stored by another run'
+  /** The new secret's expiry after a rotation or resume; the current secret's (as recorded) otherwise, when known. */
   secretExpiresAt: string | undefined
   previousSecretExpiresAt: string | undefined
   targets: Array<{ target: string; status: TargetStatus; detail?: string }>
   /** True when the new-secret message was left in the queue for the next run. */
   messageKept: boolean
+  /** The expiry of the secret in use before this run, as recorded (or learned from Amazon), when known. */
+  currentSecretExpiresAt?: string
+  /** The expiry variable: recorded (written this run), unchanged, failed (could not be written), or off. */
+  expiryRecord: { name: string; status: 'recorded' | 'unchanged' | 'failed' } | undefined
 }
 
 export class RotationFailed extends Error {
@@ -97,18 +118,26 @@ export function rotate(plan: Plan, deps: Deps): Promise<Report> {
 }
 
 type Decision = 'rotated' | 'resumed' | 'skipped'
+type Start =
+  { decision: Exclude<Decision, 'skipped'>; chosen?: Candidate } | { decision: 'skipped'; reason: NonNullable<Report['skipReason']> }
 
 class Rotation {
   private readonly report: Report
-  /** New-secret messages for this client taken from the queue: the only copies of the new secret. */
-  private readonly lease: Lease<NewSecret>
-  /** Unreadable messages already warned about, so a message seen on every pass is reported once. */
+  /** New-secret messages for this client taken from the queue: candidates, one of which may be the only copy of the new secret. */
+  private readonly lease: Lease<Candidate>
+  /** Messages already warned about, so a message seen on every pass is reported once. */
   private readonly reported = new Set<string>()
   private phase = 'preflight'
   private committed = false
   /** When this run began to look at the queue; the bound on waiting for it (extended by Amazon's retry waits). */
   private startedAt = 0
   private deadline = 0
+  /** Wait before the next pass after one that found only other applications' messages; 0 otherwise. */
+  private backoffMs = 0
+  /** Amazon's expiry notifications for this client: consumed once their content is recorded (invariant 3). */
+  private readonly expiryNotices: Lease<Date>
+  /** The expiry variable's value at the preflight (undefined: none, unreadable, or tracking off). */
+  private recorded: Date | undefined
 
   constructor(
     private readonly plan: Plan,
@@ -121,36 +150,48 @@ class Rotation {
       previousSecretExpiresAt: undefined,
       targets: plan.targets.map((t) => ({ target: formatTarget(t), status: 'not written' })),
       messageKept: false,
+      expiryRecord: deps.expiry ? { name: deps.expiry.name, status: 'unchanged' } : undefined,
     }
-    this.lease = new Lease<NewSecret>(deps.queue, LEASE_SECONDS, deps.log.warning)
+    this.lease = new Lease<Candidate>(deps.queue, LEASE_SECONDS, deps.log.warning)
+    this.expiryNotices = new Lease<Date>(deps.queue, LEASE_SECONDS, deps.log.warning)
   }
 
   async run(): Promise<Report> {
     const { plan, report } = this
     try {
       const token = await this.step('preflight', 'Preflight', () => this.preflight())
-      const decision = await this.step('resume or rotate', 'Resume or rotate', () => this.resumeOrRotate(token))
-      report.result = decision
-      if (decision === 'skipped') return report
+      const start = await this.step('resume or rotate', 'Resume or rotate', () => this.resumeOrRotate(token))
+      report.result = start.decision
+      if (start.decision === 'skipped') {
+        report.skipReason = start.reason
+        if (start.reason === 'not due') await this.step('report', 'Record the expiry', () => this.recordLearnedExpiry())
+        return report
+      }
+      const decision = start.decision
 
-      const secret = await this.step('receive', 'Receive the new secret', () => this.receive(decision))
-      if (!secret) return report // another run took this rotation's message and stored it everywhere
+      let chosen = start.chosen
+      if (!chosen) {
+        const arrived = await this.step('receive', 'Receive the new secret', () => this.receive(decision))
+        if (!arrived) return report // another run took this rotation's message and stored it everywhere
+        chosen = await this.step('verification', plan.verify ? 'Verify the new secret' : 'Take the new secret', () => this.chooseArrived())
+      }
+      const secret = chosen
       report.secretExpiresAt = secret.newSecretExpiresAt
       report.previousSecretExpiresAt = secret.oldSecretExpiresAt
-
-      if (plan.verify) await this.step('verification', 'Verify the new secret', () => this.verify(secret.newSecret))
-      else this.deps.log.info('verify is false: storing the new secret without checking it against LWA.')
-      await this.step('store', 'Store the new secret', () => this.store(secret.newSecret))
-      await this.step('commit', 'Commit', () => this.commit())
+      await this.step('store', 'Store the new secret', () => this.store(secret.secret!))
+      await this.step('commit', 'Commit', () => this.commit(secret))
+      await this.step('report', 'Record the expiry', () => this.recordExpiry(secret.newSecretExpiresAt))
       return report
     } catch (error) {
-      report.messageKept = this.lease.values.length > 0
+      report.messageKept = this.lease.values.some((c) => c.state === 'untried' || c.state === 'young' || c.state === 'chosen')
       // A cancelled run reports the cancellation, not the AbortError of whatever it was waiting on.
       const cause: unknown = plan.signal?.aborted ? plan.signal.reason : error
       throw new RotationFailed(failureMessage(this.phase, cause, report), report)
     } finally {
-      // On any failure the message goes back to the queue at once, for the next run.
+      // On any failure every message goes back to the queue at once, for the next run.
       if (!this.committed) await this.lease.release()
+      await this.expiryNotices.release() // those not consumed by a recorded expiry
+      if (this.recorded) report.currentSecretExpiresAt ??= this.recorded.toISOString()
     }
   }
 
@@ -161,41 +202,61 @@ class Rotation {
     return this.deps.log.group(title, fn)
   }
 
-  /** 1. Nothing irreversible happens unless Amazon, the queue and every target answer. Returns the rotation token. */
+  /**
+   * 1. Nothing irreversible happens unless every input a later step depends on is proven: LWA accepts the
+   * current secret (and the refresh token, when given), the queue answers, every target is reachable.
+   * Returns the rotation token.
+   */
   private async preflight(): Promise<string> {
     const { plan, deps } = this
-    const checks = await Promise.allSettled([
-      deps.lwa.rotationToken(plan.currentSecret),
-      deps.queue.stats(),
-      ...plan.targets.map((t) => deps.store.check(t)),
-    ])
-    const problems = checks.flatMap((c, i) => {
-      if (c.status === 'fulfilled') return []
-      const what = i === 0 ? 'The current client-secret' : i === 1 ? 'The queue' : formatTarget(plan.targets[i - 2]!)
-      return [`${what}: ${errorText(c.reason)}`]
+    const checks: Array<[string, Promise<unknown>]> = [
+      ['LWA', deps.lwa.rotationToken(plan.currentSecret)],
+      ...(plan.refreshToken
+        ? [['refresh-token', deps.lwa.refreshGrant(plan.currentSecret, plan.refreshToken)] as [string, Promise<unknown>]]
+        : []),
+      ['The queue (sqs-queue-url)', deps.queue.stats()],
+      ...plan.targets.map((t): [string, Promise<unknown>] => [formatTarget(t), deps.store.check(t)]),
+    ]
+    const record = deps.expiry?.read()
+    // Rotating only when due depends on the record: unreadable, it stops the run; otherwise it is worth a word.
+    if (record && plan.rotateBeforeMs !== undefined) checks.push([`The expiry variable ${deps.expiry!.name} (expiry-variable)`, record])
+    else if (record) {
+      record.catch((error: unknown) =>
+        deps.log.warning(`The expiry variable ${deps.expiry!.name} could not be read, so the expiry is not tracked: ${errorText(error)}`),
+      )
+    }
+    const results = await Promise.allSettled(checks.map(([, check]) => check))
+    const problems = results.flatMap((r, i) => {
+      if (r.status === 'fulfilled') return []
+      return [`${preflightSubject(checks[i]![0], r.reason)}: ${errorText(r.reason)}`]
     })
     if (problems.length) throw new Error(`nothing was rotated or changed.\n- ${problems.join('\n- ')}`)
 
-    const [token, stats] = checks as [PromiseFulfilledResult<string>, PromiseFulfilledResult<QueueStats>]
-    const days = (stats.value.retentionSeconds / 86400).toFixed(1)
-    if (stats.value.retentionSeconds < MIN_RETENTION_SECONDS) {
+    this.recorded = parseRecordedExpiry(await record?.catch(() => undefined))
+    const token = (results[0] as PromiseFulfilledResult<string>).value
+    const stats = (results[plan.refreshToken ? 2 : 1] as PromiseFulfilledResult<QueueStats>).value
+    const days = (stats.retentionSeconds / 86400).toFixed(1)
+    if (stats.retentionSeconds < MIN_RETENTION_SECONDS) {
       deps.log.warning(
         `The queue keeps messages for ${days} days, less than the 8 days the new secret's message may have to wait ` +
           "(the old secret lives 7 days after a rotation). Set the queue's MessageRetentionPeriod to at least 691200 s (8 days); 14 days is the maximum.",
       )
     }
     deps.log.info(
-      `LWA accepted the current secret; the queue answered (retention ${days} days); ${plan.targets.length} target(s) reachable.`,
+      `LWA accepted the current secret${plan.refreshToken ? ' and the refresh token' : ''}; the queue answered (retention ${days} days); ` +
+        `${plan.targets.length} target(s) reachable.`,
     )
-    return token.value
+    return token
   }
 
   /**
-   * 2. Rotate only when no new secret for this client can be waiting: none visible, and none in flight with
-   * another consumer (a run that died holds one for at most LEASE_SECONDS). Amazon's refusals are retried at
-   * the usage plan's pace, looking at the queue again first, since another run may have just rotated.
+   * 2. Rotate only when no new secret for this client can be waiting: none visible that LWA accepts or that
+   * may still become valid, and none in flight with another consumer (a run that died holds one for at most
+   * LEASE_SECONDS). Forged and stale claims do not stop a rotation; they are cleared at commit. Amazon's
+   * refusals are retried at the usage plan's pace, looking at the queue again first, since another run may
+   * have just rotated.
    */
-  private async resumeOrRotate(token: string): Promise<Decision> {
+  private async resumeOrRotate(token: string): Promise<Start> {
     const { plan, deps } = this
     const { clock, log } = deps
     this.startedAt = clock.now()
@@ -204,37 +265,45 @@ class Rotation {
     let contended = false
     for (let attempt = 1; ;) {
       await this.pass(1)
-      const pending = this.newest()
-      if (pending) {
-        log.info(`Found a new secret from an unfinished rotation at ${pending.eventTime.toISOString()}: resuming it, not rotating again.`)
-        return 'resumed'
+      if (this.untried().length) {
+        log.info('Found a new secret from an unfinished rotation in the queue; checking it before deciding to rotate.')
+        const chosen = await this.choose()
+        if (chosen) {
+          log.info(`Resuming the rotation of ${describe(chosen)}, not rotating again.`)
+          return { decision: 'resumed', chosen }
+        }
       }
+      this.refuseToPassYoung()
+      if (attempt === 1 && !contended && this.notDue()) return { decision: 'skipped', reason: 'not due' }
+
       const { inFlight } = await deps.queue.stats()
-      if (inFlight > 0) {
+      // What this run holds itself (stale and forged claims, expiry notices) is not another consumer's.
+      const elsewhere = inFlight - this.lease.size - this.expiryNotices.size
+      if (elsewhere > 0) {
         contended = true
         if (clock.now() >= this.deadline) {
           throw new Error(
-            `${inFlight} message(s) in the queue stayed held by another consumer, possibly another run for this application, so rotating could rotate twice. ` +
+            `${elsewhere} message(s) in the queue stayed held by another consumer, possibly another run for this application, so rotating could rotate twice. ` +
               'Nothing was rotated. Re-run when the other run has finished, and keep runs apart with a workflow concurrency group.',
           )
         }
-        log.info(`${inFlight} message(s) in the queue are held by another consumer; waiting for them before deciding to rotate.`)
+        log.info(`${elsewhere} message(s) in the queue are held by another consumer; waiting for them before deciding to rotate.`)
         await clock.sleep(Math.min(IN_FLIGHT_POLL_MS, this.deadline - clock.now()), plan.signal)
         continue
       }
       if (contended && (await this.storedByAnotherRun())) {
         log.info(`Another run stored a new ${plan.secretName} in every target while this one waited: nothing to rotate.`)
-        return 'skipped'
+        return { decision: 'skipped', reason: 'stored by another run' }
       }
       try {
         await deps.spApi.rotateClientSecret(token)
         log.info('Amazon accepted the rotation (HTTP 204). The new secret is on its way to the queue.')
-        return 'rotated'
+        return { decision: 'rotated' }
       } catch (error) {
         if (!(error instanceof SpApiError) || error.outcome === 'final') throw error
         if (error.outcome === 'unknown') {
           log.warning(`${error.message}. Waiting for the new-secret message in case it did.`)
-          return 'rotated'
+          return { decision: 'rotated' }
         }
         if (attempt >= MAX_ROTATE_ATTEMPTS) throw error
         contended ||= error.status === 429
@@ -248,50 +317,166 @@ class Rotation {
     }
   }
 
-  /** 3. Amazon delivers the new secret a few seconds after the rotation; long-poll for it until the deadline. */
-  private async receive(decision: Exclude<Decision, 'skipped'>): Promise<NewSecret | undefined> {
+  /**
+   * 3. Amazon delivers the new secret a few seconds after the rotation; long-poll until a claim not judged
+   * yet arrives, or the deadline. Resolves false when another run has stored the new secret meanwhile.
+   */
+  private async receive(decision: Exclude<Decision, 'skipped'>): Promise<boolean> {
     const { plan, deps } = this
-    while (!this.lease.values.length) {
+    while (!this.untried().length) {
       const wait = Math.min(LONG_POLL_SECONDS, Math.floor((this.deadline - deps.clock.now()) / 1000))
       if (wait <= 0) {
         // Another run for this application may have taken this rotation's message and finished the job.
         if (await this.storedByAnotherRun()) {
           deps.log.info('Another run took the new secret from the queue and stored it in every target.')
-          return undefined
+          return false
         }
         throw new Error(
           `No new-secret message for ${plan.clientId} arrived within ${Math.round(plan.receiveTimeoutMs / 1000)} s` +
-            `${decision === 'rotated' ? ' of the rotation' : ''}. Amazon may still deliver it: re-run this workflow and it will be picked up without rotating again. ` +
+            `${decision === 'rotated' ? ' of the rotation' : ''}. If Amazon delivers it later, the next run stores it without rotating again. ` +
             'If it never arrives, check that the queue is subscribed to "Application Client New Secret" in Developer Console → Notification Preferences and that its access policy lets Amazon (account 437568002678) send to it.',
         )
       }
       await this.pass(wait)
     }
-    const secret = this.newest()!
-    deps.log.info(
-      `Received the new secret (event time ${secret.eventTime.toISOString()}; ${this.lease.values.length} message(s) for this client held). ` +
-        `New secret expires ${secret.newSecretExpiresAt}; the previous one stops working ${secret.oldSecretExpiresAt}.`,
-    )
-    return secret
+    const arrived = this.untried()[0]!
+    deps.log.info(`Received the new secret in ${describe(arrived)} (${this.lease.size} message(s) for this client held).`)
+    return true
   }
 
-  /** 4. Never store a secret LWA does not accept; a new one can take a few seconds to become active. */
-  private async verify(secret: string): Promise<void> {
+  /**
+   * 4. The claims not judged yet, newest first: the first LWA accepts is the new secret (invariant 4). One
+   * that LWA rejects is stale when it is over an hour old, else young: kept for a later run. With verify off,
+   * the newest readable, well-formed claim is taken as it is.
+   */
+  private async choose(): Promise<Candidate | undefined> {
+    const { plan, deps } = this
+    for (const candidate of this.untried()) {
+      if (!plan.verify) {
+        if (candidate.unreadable) continue // nothing proves an unreadable claim: never taken unverified
+        deps.log.info(`verify is false: taking ${describe(candidate)} without checking it against LWA.`)
+        candidate.state = 'chosen'
+        return candidate
+      }
+      if (await this.accepted(candidate)) {
+        candidate.state = 'chosen'
+        deps.log.info(
+          `LWA accepted the new secret of ${describe(candidate)}${plan.refreshToken ? ' for the rotation token and the refresh_token grant' : ''}.`,
+        )
+        if (candidate.unreadable)
+          deps.log.warning(
+            `${describe(candidate)} is ${candidate.unreadable}; its secret works, so it is used, but its expiry times are unknown.`,
+          )
+        return candidate
+      }
+      const stale = isStale(candidate, deps.clock.now())
+      candidate.state = stale ? 'stale' : 'young'
+      deps.log.warning(
+        stale
+          ? `LWA rejects the secret of ${describe(candidate)}, issued over an hour ago: stale (superseded or expired). It is not used and is cleared when this run commits.`
+          : `LWA does not accept the secret of ${describe(candidate)} yet; it is kept in the queue for a later run.`,
+      )
+    }
+    return undefined
+  }
+
+  /** The claim that arrived after the rotation, or the run fails keeping it: it may yet become valid. */
+  private async chooseArrived(): Promise<Candidate> {
+    const chosen = await this.choose()
+    if (chosen) return chosen
+    const young = this.lease.values.filter((c) => c.state === 'young')
+    throw new Error(
+      `LWA did not accept the new secret of ${young.map(describe).join(', ') || 'the new-secret message'} within ${VERIFY_WINDOW_MS / 1000} s; it is kept in the queue. ` +
+        'A new secret can take a while to become active: the next run tries it again before anything else, and one that LWA still refuses an hour after it was issued counts as stale and is cleared. ' +
+        'If LWA keeps refusing it, check that client-id names the application that was rotated.',
+    )
+  }
+
+  /** Whether LWA accepts a claim's secret; a young one gets the activation window, a stale-aged one a single try. */
+  private async accepted(candidate: Candidate): Promise<boolean> {
     const { plan, deps } = this
     const { lwa, clock, log } = deps
-    const until = clock.now() + VERIFY_WINDOW_MS
+    const secret = candidate.secret!
+    const until = isStale(candidate, clock.now()) ? 0 : clock.now() + VERIFY_WINDOW_MS
     for (;;) {
       try {
         await lwa.rotationToken(secret)
         if (plan.refreshToken) await lwa.refreshGrant(secret, plan.refreshToken)
-        log.info(`LWA accepted the new secret${plan.refreshToken ? ' for the rotation token and the refresh_token grant' : ''}.`)
-        return
+        return true
       } catch (error) {
-        if (!(error instanceof LwaError && error.secretRejected) || clock.now() + VERIFY_INTERVAL_MS > until) throw error
+        if (!(error instanceof LwaError && error.secretRejected)) throw error
+        if (clock.now() + VERIFY_INTERVAL_MS > until) return false
         log.info('LWA does not accept the new secret yet; it can take a few seconds to become active. Trying again.')
         await clock.sleep(VERIFY_INTERVAL_MS, plan.signal)
       }
     }
+  }
+
+  /**
+   * With rotate-before-expiry, a run rotates only inside the window before the expiry: the recorded one, or
+   * an earlier one an expiry notification names. An unknown expiry means rotate.
+   */
+  private notDue(): boolean {
+    const { plan, deps } = this
+    if (plan.rotateBeforeMs === undefined) return false
+    const now = deps.clock.now()
+    const expiry = plannedExpiry(this.recorded, this.expiryNotices.values, now)
+    if (!expiry) {
+      deps.log.info("The current secret's expiry is not known: rotating.")
+      return false
+    }
+    const days = daysLeft(expiry, now)
+    if (expiry.getTime() - now <= plan.rotateBeforeMs) {
+      deps.log.info(`The current secret expires ${expiry.toISOString()} (${days} days left), within rotate-before-expiry: rotating.`)
+      return false
+    }
+    this.report.secretExpiresAt = expiry.toISOString()
+    this.report.currentSecretExpiresAt = expiry.toISOString()
+    deps.log.info(
+      `Not due: the current secret expires ${expiry.toISOString()} (${days} days left); the next rotation is due ` +
+        `${new Date(expiry.getTime() - plan.rotateBeforeMs).toISOString()}. Nothing was rotated or written.`,
+    )
+    return true
+  }
+
+  /** After a skip: an expiry notification may have taught an earlier expiry than the record holds. */
+  private async recordLearnedExpiry(): Promise<void> {
+    const learned = plannedExpiry(this.recorded, this.expiryNotices.values, this.deps.clock.now())
+    if (learned && learned.getTime() !== this.recorded?.getTime()) await this.recordExpiry(learned.toISOString())
+    else if (this.expiryNotices.size) await this.expiryNotices.settle(() => 'delete')
+  }
+
+  /**
+   * Keeps the expiry (never the secret) in the expiry variable, then consumes the expiry notifications it
+   * supersedes. The secrets are safe by now: a variable that cannot be written is a warning, not a failure.
+   */
+  private async recordExpiry(expiresAt: string | undefined): Promise<void> {
+    const { deps, report } = this
+    if (!deps.expiry || !expiresAt) return
+    try {
+      await deps.expiry.write(expiresAt)
+      report.expiryRecord = { name: deps.expiry.name, status: 'recorded' }
+      deps.log.info(`Recorded the expiry ${expiresAt} in the variable ${deps.expiry.name}.`)
+      await this.expiryNotices.settle(() => 'delete')
+    } catch (error) {
+      report.expiryRecord = { name: deps.expiry.name, status: 'failed' }
+      deps.log.warning(`The secret is stored, but its expiry could not be recorded in ${deps.expiry.name}: ${errorText(error)}`)
+    }
+  }
+
+  /** Never rotate past a claim that may hold the only copy of a new secret and may still become valid. */
+  private refuseToPassYoung(): void {
+    const young = this.lease.values.filter((c) => c.state === 'young')
+    if (!young.length) return
+    const unreadable = young.filter((c) => c.unreadable && c.secret === undefined)
+    throw new Error(
+      `nothing was rotated: the queue holds ${young.length} recent new-secret message(s) for this client that cannot be used yet (${young
+        .map((c) => `${describe(c)}${c.unreadable ? `: ${c.unreadable}` : ', not accepted by LWA'}`)
+        .join('; ')}). ` +
+        'Rotating now could make the secret it may hold unusable. ' +
+        `A message LWA still refuses once it is an hour old counts as stale, and the next run then rotates and clears it${unreadable.length ? '' : '; if LWA accepts it before that, the next run stores it'}. ` +
+        'If nobody rotated in the last hour, something else is sending to the queue: see the README on locking the queue policy down.',
+    )
   }
 
   /** 5. Write every target; each outcome is logged as it happens, so a stopped run's log shows how far it got. */
@@ -314,36 +499,37 @@ class Rotation {
     if (failed.length) throw new Error(`${failed.length} of ${report.targets.length} target(s) could not be written`)
   }
 
-  /** 6. Every target holds the new secret: the message, and any older copies for this client, can go. */
-  private async commit(): Promise<void> {
-    const count = this.lease.values.length
-    this.deps.log.info(`Every target holds the new secret; deleting ${count} new-secret message(s) for this client from the queue.`)
+  /**
+   * 6. Every target holds the new secret: its messages go, with the claims it supersedes and the forged and
+   * stale ones. Young claims for another value stay for the next run.
+   */
+  private async commit(chosen: Candidate): Promise<void> {
     this.committed = true
-    const failed = await this.lease.delete()
-    this.deps.log.info(`Deleted ${count - failed} of ${count}.`)
+    const { deleted, failed, released } = await this.lease.settle((c) => (deletable(c, chosen, this.plan.verify) ? 'delete' : 'release'))
+    this.deps.log.info(
+      `Every target holds the new secret; deleted ${deleted} new-secret message(s) for this client from the queue` +
+        `${failed ? ` (${failed} could not be deleted and will be cleared by a later run)` : ''}` +
+        `${released ? `, left ${released} for a later run` : ''}.`,
+    )
   }
 
-  /** One look at the queue: receive until nothing new arrives; hold ours, give back everything else. */
+  /**
+   * One look at the queue: receive until nothing new arrives; hold every claim for this client, give back
+   * everything else at once. After a look that found only others' messages, wait longer before the next.
+   */
   private async pass(firstWaitSeconds: number): Promise<void> {
     const { plan, deps } = this
+    if (this.backoffMs) await deps.clock.sleep(Math.max(0, Math.min(this.backoffMs, this.deadline - deps.clock.now() - 1_000)), plan.signal)
     const foreign: QueueMessage[] = []
+    let ours = 0
     try {
       let wait = firstWaitSeconds
       for (let i = 0; i < MAX_RECEIVES_PER_PASS; i++) {
         const batch = await deps.queue.receive(wait, PASS_VISIBILITY_SECONDS, plan.signal)
         if (batch.length === 0) break
         for (const message of batch) {
-          const n = parseNotification(message.body)
-          if (n.kind === 'new-secret') deps.log.mask(n.newSecret) // whoever's it is, it must never be printed
-          if (n.kind === 'new-secret' && n.clientId === plan.clientId) {
-            await this.lease.hold(message, n)
-            continue
-          }
-          foreign.push(message)
-          if (n.kind === 'invalid' && !this.reported.has(message.messageId)) {
-            this.reported.add(message.messageId)
-            deps.log.warning(`Left message ${message.messageId} in the queue untouched: ${n.reason}.`)
-          }
+          if (await this.take(message)) ours++
+          else foreign.push(message)
         }
         // Drain what else is there; a 1 s wait makes SQS look at all of its servers.
         wait = 1
@@ -351,11 +537,53 @@ class Rotation {
     } finally {
       await Promise.allSettled(foreign.map((m) => deps.queue.setVisibility(m, 0)))
     }
+    this.backoffMs =
+      foreign.length && !ours ? Math.min(this.backoffMs ? this.backoffMs * 2 : FOREIGN_BACKOFF_MS.first, FOREIGN_BACKOFF_MS.max) : 0
   }
 
-  /** Of several new secrets for this client, the one with the latest eventTime is current (invariant 4). */
-  private newest(): NewSecret | undefined {
-    return this.lease.values.reduce<NewSecret | undefined>((a, b) => (a && a.eventTime >= b.eventTime ? a : b), undefined)
+  /** Holds a message that claims a new secret for this client (judging what it can on its face); false for any other. */
+  private async take(message: QueueMessage): Promise<boolean> {
+    const { plan, deps } = this
+    const n = parseNotification(message.body)
+    const claim = n.kind === 'new-secret' || n.kind === 'new-secret-unreadable' ? n : undefined
+    // Only a value in LWA's format can be a secret; masking anything else would let a sender blank out the log.
+    if (claim?.newSecret && isSecretFormat(claim.newSecret) && claim.clientId !== plan.clientId) deps.log.mask(claim.newSecret)
+    if (claim?.clientId === plan.clientId) {
+      const candidate = candidateOf(message.messageId, claim, message.sentAt)
+      const now = deps.clock.now()
+      const forged = forgery(candidate, now)
+      // A forged claim is never masked either: a sender must not decide what the log hides.
+      if (!forged && candidate.secret) deps.log.mask(candidate.secret)
+      if (forged) {
+        candidate.state = 'forged'
+        deps.log.warning(
+          `Ignored ${describe(candidate)}: it claims a new secret for this client, but ${forged}, so it did not come from Amazon. ` +
+            'It is never stored, and it is deleted when this run commits. See the README on locking the queue policy down.',
+        )
+      } else if (candidate.secret === undefined || !isSecretFormat(candidate.secret)) {
+        candidate.state = isStale(candidate, now) ? 'stale' : 'young'
+        deps.log.warning(
+          `${describe(candidate)} names this client but ${candidate.unreadable}; ${candidate.state === 'stale' ? 'it is over an hour old: stale, cleared when this run commits' : 'it is kept in the queue'}.`,
+        )
+      }
+      await this.lease.hold(message, candidate)
+      return true
+    }
+    if (n.kind === 'secret-expiry' && n.clientId === plan.clientId) {
+      deps.log.info(`Amazon's expiry notification ${message.messageId}: the current secret expires ${n.expiresAt.toISOString()}.`)
+      await this.expiryNotices.hold(message, n.expiresAt)
+      return true
+    }
+    if (n.kind === 'invalid' && !this.reported.has(message.messageId)) {
+      this.reported.add(message.messageId)
+      deps.log.warning(`Left message ${message.messageId} in the queue untouched: ${n.reason}.`)
+    }
+    return false
+  }
+
+  /** Held claims LWA has not judged yet, newest first. */
+  private untried(): Candidate[] {
+    return this.lease.values.filter((c) => c.state === 'untried').sort(newestFirst)
   }
 
   /** True when every target's secret was written since this run began looking at the queue: by another run. */
@@ -364,6 +592,17 @@ class Rotation {
     const times = await Promise.all(this.plan.targets.map((t) => this.deps.store.updatedAt(t, this.plan.secretName)))
     return times.every((t) => t !== undefined && t >= since)
   }
+}
+
+/** Who a preflight failure belongs to: the input a person must change. */
+function preflightSubject(check: string, error: unknown): string {
+  if (check === 'LWA') return error instanceof LwaError && error.secretRejected ? 'The current client-secret' : 'LWA (lwa-endpoint)'
+  if (check === 'refresh-token') {
+    return error instanceof LwaError && (error.code === 'invalid_grant' || error.secretRejected)
+      ? 'The refresh-token'
+      : 'LWA (lwa-endpoint)'
+  }
+  return check
 }
 
 /** The run's error: what failed, where each target stands, and how the next run recovers. */
@@ -381,7 +620,7 @@ function failureMessage(phase: string, error: unknown, report: Report): string {
       lines.push(`Targets not written still hold the previous secret, which stops working at ${report.previousSecretExpiresAt}.`)
     }
     if (report.messageKept) {
-      lines.push(`The new secret is still in the queue. Fix the cause and re-run this workflow: it resumes without rotating again.`)
+      lines.push(`The new secret is still in the queue. Once the cause is fixed, the next run stores it without rotating again.`)
     }
   }
   return lines.join('\n')

@@ -3,6 +3,7 @@
  * the response; Amazon puts it on the queue registered for "Application Client New Secret".
  */
 import { NOT_SENT_ERRORS, retryAfterMs, type HttpClient } from './http.js'
+import { networkCause, remoteText } from './remote-text.js'
 
 export const ROTATE_PATH = '/applications/2023-11-30/clientSecret'
 
@@ -53,13 +54,20 @@ export function createSpApi(options: { endpoint: string; http: HttpClient }): Sp
         response = await http.post(`${endpoint}${ROTATE_PATH}`, { 'x-amz-access-token': accessToken, accept: 'application/json' }, '')
       } catch (error) {
         const code = (error as { code?: string }).code ?? 'NetworkError'
+        const cause = networkCause(error) ?? remoteText(code, 60)
         if (NOT_SENT_ERRORS.includes(code)) {
-          throw new SpApiError(0, code, `rotateApplicationClientSecret could not reach ${endpoint} (${code})`, 'retry', 5_000)
+          throw new SpApiError(
+            0,
+            code,
+            `rotateApplicationClientSecret could not reach sp-api-endpoint ${endpoint} (${cause})`,
+            'retry',
+            5_000,
+          )
         }
         throw new SpApiError(
           0,
           code,
-          `rotateApplicationClientSecret got no answer (${code}); Amazon may or may not have rotated`,
+          `rotateApplicationClientSecret got no answer (${cause}); Amazon may or may not have rotated`,
           'unknown',
         )
       }
@@ -71,7 +79,7 @@ export function createSpApi(options: { endpoint: string; http: HttpClient }): Sp
         response.status,
         error.code,
         `rotateApplicationClientSecret failed: HTTP ${response.status} ${error.code}: ${error.message}` +
-          (requestId ? ` (x-amzn-RequestId ${String(requestId)})` : '') +
+          (requestId ? ` (x-amzn-RequestId ${remoteText(requestId, 80)})` : '') +
           (advice ? `. ${advice}` : ''),
         RETRYABLE_STATUSES.includes(response.status) ? 'retry' : 'final',
         retryAfterMs(response.headers['retry-after'], MAX_RETRY_AFTER_MS) ?? DEFAULT_RETRY_AFTER_MS,
@@ -84,8 +92,9 @@ export function createSpApi(options: { endpoint: string; http: HttpClient }): Sp
 function firstError(text: string): { code: string; message: string } {
   try {
     const first = (JSON.parse(text) as { errors?: Array<{ code?: unknown; message?: unknown }> }).errors?.[0]
+    // Amazon's words are remote text: they reach the log only neutralised.
     if (first && typeof first.code === 'string') {
-      return { code: first.code, message: typeof first.message === 'string' ? first.message : '' }
+      return { code: remoteText(first.code, 60), message: typeof first.message === 'string' ? remoteText(first.message) : '' }
     }
   } catch {
     // fall through: not Amazon's error shape

@@ -2,23 +2,31 @@
  * The job summary: what happened, when the secrets expire, and each target's status. Never a value.
  * Pure: returns Markdown for main to write.
  */
+import type { CheckReport } from './check.js'
+import { daysLeft, dueAt, URGENT_WITHIN_MS, WARN_WITHIN_MS } from './expiry.js'
 import type { Report } from './rotation.js'
 
 const RESULT_TEXT: Record<NonNullable<Report['result']>, string> = {
   rotated: 'Rotated: Amazon issued a new client secret and every target holds it.',
   resumed: "Resumed: an earlier run's new secret was found in the queue and stored; no second rotation.",
-  skipped: 'Skipped: another run for this application stored a new secret in every target while this run waited; nothing was rotated.',
+  skipped: 'Skipped: nothing was rotated or written.',
+}
+
+const SKIP_TEXT: Record<NonNullable<Report['skipReason']>, string> = {
+  'not due': 'Skipped: the secret is not due for rotation (rotate-before-expiry); nothing was rotated or written.',
+  'stored by another run':
+    'Skipped: another run for this application stored a new secret in every target while this run waited; nothing was rotated.',
 }
 
 /** Table cells cannot hold pipes or line breaks. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
 
-export function renderSummary(report: Report, failure?: string): string {
+export function renderSummary(report: Report, failure?: string, rotateBeforeMs?: number, now = Date.now()): string {
   const lines = ['## LWA client secret rotation', '']
   if (failure) {
     lines.push('> [!CAUTION]', ...failure.split('\n').map((l) => `> ${l}`), '')
   } else if (report.result) {
-    lines.push(RESULT_TEXT[report.result], '')
+    lines.push(report.skipReason ? SKIP_TEXT[report.skipReason] : RESULT_TEXT[report.result], '')
   }
   lines.push(
     '| | |',
@@ -28,6 +36,7 @@ export function renderSummary(report: Report, failure?: string): string {
     `| New secret expires | ${report.secretExpiresAt ?? '-'} |`,
     `| Previous secret stops working | ${report.previousSecretExpiresAt ?? '-'} |`,
     `| New-secret message | ${report.messageKept ? 'kept in the queue for the next run' : failure ? '-' : 'deleted'} |`,
+    ...timeline(report, rotateBeforeMs, now),
     '',
     '| Target | Status |',
     '|---|---|',
@@ -35,4 +44,79 @@ export function renderSummary(report: Report, failure?: string): string {
     '',
   )
   return lines.join('\n')
+}
+
+/** A run that failed before there was anything to report (bad input, say): the error, and that nothing changed. */
+export function renderFailure(failure: string): string {
+  return [
+    '## LWA client secret rotation',
+    '',
+    '> [!CAUTION]',
+    ...failure.split('\n').map((l) => `> ${l}`),
+    '',
+    'Nothing was rotated or changed.',
+    '',
+  ].join('\n')
+}
+
+/** The expiry timeline: the secret in use, its days left, and when the next rotation is due. */
+function timeline(report: Report, rotateBeforeMs: number | undefined, now: number): string[] {
+  const inUse = report.result === 'rotated' || report.result === 'resumed' ? report.secretExpiresAt : report.currentSecretExpiresAt
+  const rows: string[] = []
+  if (inUse) {
+    const at = new Date(inUse)
+    rows.push(`| Secret in use expires | ${inUse} (${daysLeft(at, now)} days left) |`)
+    rows.push(
+      `| Next rotation due | ${rotateBeforeMs === undefined ? 'every run rotates (rotate-before-expiry is empty)' : dueAt(at, rotateBeforeMs).toISOString()} |`,
+    )
+  }
+  if (report.expiryRecord) rows.push(`| Expiry variable | \`${report.expiryRecord.name}\`: ${report.expiryRecord.status} |`)
+  return rows
+}
+
+/**
+ * Annotations that reach people: a warning when the secret in use expires within 14 days and this run did
+ * not replace it; an error when a failed run leaves it less than 2 days to live.
+ */
+export function expiryAlerts(
+  report: Pick<Report, 'result' | 'currentSecretExpiresAt' | 'previousSecretExpiresAt'>,
+  failure: string | undefined,
+  now: number,
+): { warning?: string; error?: string } {
+  const replaced = !failure && (report.result === 'rotated' || report.result === 'resumed')
+  if (replaced) return {}
+  // After a rotation that did not finish, the secret in use is the previous one, which dies 7 days after it.
+  const inUse = report.previousSecretExpiresAt ?? report.currentSecretExpiresAt
+  if (!inUse) return {}
+  const at = new Date(inUse)
+  const left = at.getTime() - now
+  const days = daysLeft(at, now)
+  if (failure && left < URGENT_WITHIN_MS) {
+    return {
+      error: `The client secret in use stops working ${inUse} (${left > 0 ? `${days} days left` : 'already expired'}) and this run failed: fix the cause above and run the rotation again now.`,
+    }
+  }
+  if (left < WARN_WITHIN_MS) {
+    return { warning: `The client secret in use expires ${inUse} (${days} days left) and this run did not replace it.` }
+  }
+  return {}
+}
+
+/** mode: check — each check with its outcome and fix. */
+export function renderCheck(result: CheckReport): string {
+  const failed = result.checks.filter((c) => !c.ok).length
+  return [
+    '## LWA client secret rotation: check',
+    '',
+    failed
+      ? `${failed} of ${result.checks.length} check(s) failed; nothing was rotated or changed.`
+      : `All ${result.checks.length} checks passed; nothing was rotated or changed.`,
+    '',
+    `Client id: \`${cell(result.clientId)}\``,
+    '',
+    '| Check | Result | Detail |',
+    '|---|---|---|',
+    ...result.checks.map((c) => `| ${cell(c.name)} | ${c.ok ? 'passed' : '**failed**'} | ${cell(c.detail)} |`),
+    '',
+  ].join('\n')
 }

@@ -14,6 +14,10 @@ const KINDS_HELP = 'Use one per line: repository, repository:OWNER/REPO, environ
 const REPO_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/
 // Environment names: up to 255 characters, no control characters (they become part of a URL path).
 const ENVIRONMENT_PATTERN = /^[^\p{Cc}]{1,255}$/u
+// C0/C1 controls and the Unicode bidirectional marks, embeddings, overrides and isolates.
+const UNSAFE_CHARACTERS = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u
+/** Path segments that mean "this folder" and "the parent": never a repository or an environment. */
+const DOT_SEGMENTS = ['.', '..']
 
 /** The stable, human-readable form of a target: what `updated-targets` and the summary show. */
 export function formatTarget(target: Target): string {
@@ -32,6 +36,10 @@ export function parseTargets(text: string, currentRepository: string | undefined
   lines.forEach((raw, index) => {
     const line = raw.trim()
     if (line === '') return
+    // Control and direction-override characters could make a line read differently from what is requested.
+    if (UNSAFE_CHARACTERS.test(line)) {
+      throw new TargetError(`targets line ${index + 1} holds a control or text-direction character; type the line again in plain text.`)
+    }
     const where = `targets line ${index + 1} ('${line}')`
     const target = parseLine(line, where, currentRepository)
     // GitHub treats owner and repository names case-insensitively, so do we when spotting duplicates.
@@ -63,8 +71,8 @@ function parseLine(line: string, where: string, currentRepository: string | unde
       const [repoPart, environment] = REPO_PATTERN.test(head)
         ? [head, rest.slice(second + 1)]
         : [thisRepository(where, currentRepository), rest]
-      if (!ENVIRONMENT_PATTERN.test(environment)) {
-        throw new TargetError(`${where}: environment names are 1 to 255 characters without control characters.`)
+      if (!ENVIRONMENT_PATTERN.test(environment) || DOT_SEGMENTS.includes(environment.trim())) {
+        throw new TargetError(`${where}: environment names are 1 to 255 characters without control characters, and not '.' or '..'.`)
       }
       const [owner, repo] = splitRepo(repoPart, where)
       return { kind, owner, repo, environment }
@@ -89,5 +97,6 @@ function splitRepo(value: string, where: string): [string, string] {
     throw new TargetError(`${where}: '${value}' is not a repository in OWNER/REPO form.`)
   }
   const [owner, repo] = value.split('/') as [string, string]
+  if (DOT_SEGMENTS.includes(repo)) throw new TargetError(`${where}: '${repo}' is not a repository name.`)
   return [owner, repo]
 }

@@ -43,6 +43,9 @@ it.each(cases)('%s fails with a clear error and calls nobody', async (_, overrid
   const run = await world.run({ inputs: world.inputs(overrides) })
   expect(run.code).toBe(1)
   expect(run.errors.join('\n')).toContain(message)
+  // The job summary carries the error too, and says nothing changed.
+  expect(run.summary).toContain(message)
+  expect(run.summary).toContain('Nothing was rotated or changed.')
   expect(world.amazon.requests.length - before.amazon).toBe(0)
   expect(world.github.requests.length - before.github).toBe(0)
   expect(world.sqsProxy.counts).toEqual({})

@@ -137,8 +137,8 @@ function decodeCommand(text: string): string {
 }
 
 /**
- * Where each known secret appears outside ::add-mask:: lines, and any add-mask that comes after a line
- * carrying the value. An empty list means no leak.
+ * Where each known secret appears outside ::add-mask:: lines, as it is or in a form the runner's masking
+ * would miss (base64, URL-encoded, JSON-escaped). An empty list means no leak.
  */
 export function findLeaks(run: Pick<RunResult, 'stdout' | 'stderr' | 'outputs' | 'summary'>, secrets: Iterable<string>): string[] {
   const leaks: string[] = []
@@ -150,12 +150,28 @@ export function findLeaks(run: Pick<RunResult, 'stdout' | 'stderr' | 'outputs' |
   const stdoutLines = run.stdout.split('\n')
   for (const secret of new Set(secrets)) {
     if (secret.length < 4) continue
-    for (const [where, text] of places) if (text.includes(secret)) leaks.push(`${where} contains ${label(secret)}`)
-    stdoutLines.forEach((line, n) => {
-      if (line.includes(secret) && !line.startsWith('::add-mask::')) leaks.push(`stdout line ${n + 1} contains ${label(secret)}`)
-    })
+    for (const [form, text] of encodings(secret)) {
+      for (const [where, place] of places) if (place.includes(text)) leaks.push(`${where} contains ${label(secret)}${form}`)
+      stdoutLines.forEach((line, n) => {
+        if (line.includes(text) && !line.startsWith('::add-mask::')) leaks.push(`stdout line ${n + 1} contains ${label(secret)}${form}`)
+      })
+    }
   }
   return leaks
+}
+
+/** A secret as it is and in the encodings a careless log line could carry it. */
+function encodings(secret: string): Array<[string, string]> {
+  const forms: Array<[string, string]> = [
+    ['', secret],
+    [' (base64)', Buffer.from(secret).toString('base64').replace(/=+$/, '')],
+    [' (base64url)', Buffer.from(secret).toString('base64url')],
+    [' (URL-encoded)', encodeURIComponent(secret)],
+    [' (form-encoded)', new URLSearchParams({ v: secret }).toString().slice(2)],
+    [' (JSON-escaped)', JSON.stringify(secret).slice(1, -1)],
+  ]
+  const seen = new Set<string>()
+  return forms.filter(([, text]) => !seen.has(text) && seen.add(text))
 }
 
 /** Names a leaked value without repeating it in the test report. */

@@ -64,7 +64,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const github = await startGitHubSim()
   github.addRepo(REPO, { environments: options.environments ?? ['production'] })
   const githubToken = `ghs_${random(18)}`
-  github.addToken(githubToken, { write: [REPO] })
+  github.addToken(githubToken, { write: [REPO, `variables:${REPO}`] })
 
   const extraSecrets: string[] = [githubToken]
   const refreshToken = `Atzr|${random(32)}`

@@ -61,7 +61,23 @@ describe('readInputs', () => {
     [{ verify: 'yes' }, "Input verify: 'yes' is not a boolean"],
     [{ 'lwa-endpoint': 'http://api.amazon.com/auth/o2/token' }, 'Input lwa-endpoint: must be an https URL'],
     [{ 'sp-api-endpoint': 'http://10.0.0.5:8080' }, 'Input sp-api-endpoint: must be an https URL'],
-    [{ 'sp-api-endpoint': 'not a url' }, "Input sp-api-endpoint: 'not a url' is not a URL"],
+    [{ 'sp-api-endpoint': 'not a url' }, 'Input sp-api-endpoint: is not a URL'],
+    [{ 'lwa-endpoint': 'https://lwa.example.com/auth/o2/token' }, "Input lwa-endpoint: 'lwa.example.com' is not one of Amazon's hosts"],
+    [{ 'lwa-endpoint': 'https://api.amazon.com.example.com/auth/o2/token' }, "is not one of Amazon's hosts"],
+    [
+      { 'sp-api-endpoint': 'https://sellingpartnerapi-na.example.com' },
+      "Input sp-api-endpoint: 'sellingpartnerapi-na.example.com' is not one",
+    ],
+    [{ 'github-api-url': 'http://ghe.example.com/api/v3' }, 'Input github-api-url: must be an https URL'],
+    [{ 'github-api-url': 'https://user:pa55@ghe.example.com/api/v3' }, 'Input github-api-url: must not contain credentials'],
+    [{ 'lwa-endpoint': 'https://me:pa55@api.amazon.com/auth/o2/token' }, 'Input lwa-endpoint: must not contain credentials'],
+    [{ 'sqs-queue-url': 'https://me:pa55@sqs.us-east-1.amazonaws.com/123456789012/q' }, 'must not contain credentials'],
+    [{ targets: 'repository:octo/..' }, "'..' is not a repository name"],
+    [{ targets: 'repository:octo/.' }, "'.' is not a repository name"],
+    [{ targets: 'environment:..' }, "not '.' or '..'"],
+    [{ targets: 'environment:octo/shop:.' }, "not '.' or '..'"],
+    [{ targets: 'environment:prod\u202e' }, 'targets line 1 holds a control or text-direction character'],
+    [{ targets: 'repository\nenvironment:pr\u0007od' }, 'targets line 2 holds a control or text-direction character'],
     [{ 'sqs-queue-url': 'https://example.com/123456789012/q' }, "Input sqs-queue-url: 'example.com' is not an SQS host"],
     [{ 'sqs-queue-url': 'arn:aws:sqs:us-east-1:123456789012:q' }, 'Input sqs-queue-url:'],
     [{ 'sqs-queue-url': 'https://sqs.us-east-1.amazonaws.com/q' }, 'is not an SQS queue URL'],
@@ -73,6 +89,35 @@ describe('readInputs', () => {
     [{ targets: '\n \n' }, 'Input targets: targets is empty'],
   ])('rejects %j', (overrides, message) => {
     expect(error(overrides)).toContain(message)
+  })
+
+  it('never echoes credentials from a URL', () => {
+    for (const input of ['github-api-url', 'lwa-endpoint', 'sp-api-endpoint', 'sqs-queue-url']) {
+      expect(error({ [input]: 'https://me:pa55word@example.com/x' })).not.toContain('pa55word')
+    }
+    expect(error({}, { ...env, AWS_ENDPOINT_URL_SQS: 'https://me:pa55word@example.com' })).not.toContain('pa55word')
+  })
+
+  it('accepts only https or loopback SQS endpoints from the environment', () => {
+    expect(error({}, { ...env, AWS_ENDPOINT_URL_SQS: 'http://sqs.example.com' })).toContain(
+      'Input environment variable AWS_ENDPOINT_URL_SQS: must be an https URL',
+    )
+    expect(error({}, { ...env, AWS_ENDPOINT_URL: 'http://10.1.2.3:4566' })).toContain('Input environment variable AWS_ENDPOINT_URL:')
+  })
+
+  it("accepts Amazon's hosts for every region and the sandbox", () => {
+    for (const host of ['sellingpartnerapi-eu.amazon.com', 'sandbox.sellingpartnerapi-fe.amazon.com']) {
+      expect(readInputs(read({ 'sp-api-endpoint': `https://${host}` }), env).spApiEndpoint).toBe(`https://${host}`)
+    }
+  })
+
+  it('warns when github-api-url is not the API of the server running the workflow', () => {
+    const inputs = readInputs(read({ 'github-api-url': 'https://ghe.example.com/api/v3' }), {
+      ...env,
+      GITHUB_API_URL: 'https://api.github.com',
+    })
+    expect(inputs.warnings.join('\n')).toContain('github-api-url (ghe.example.com) is not the API of the server running this workflow')
+    expect(readInputs(read(), { ...env, GITHUB_API_URL: 'https://api.github.com/' }).warnings).toEqual([])
   })
 
   it('never repeats a secret value in an error', () => {
@@ -87,7 +132,6 @@ describe('readInputs', () => {
     expect(readInputs(read(), { ...env, GITHUB_API_URL: 'https://ghe.example.com/api/v3' }).githubApiUrl).toBe(
       'https://ghe.example.com/api/v3',
     )
-    expect(error({ 'github-api-url': 'http://ghe.example.com/api/v3' })).toContain('Input github-api-url: must be an https URL')
   })
 
   it('allows plain http only for loopback hosts', () => {

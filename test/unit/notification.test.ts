@@ -57,10 +57,20 @@ describe('parseNotification', () => {
     expect(n.kind === 'new-secret' && n.eventTime.toISOString()).toBe('2024-01-10T22:09:17.000Z')
   })
 
-  it('classifies other notification types with their client id', () => {
+  it('reads an expiry notification', () => {
     expect(parseNotification(JSON.stringify(expiry))).toEqual({
+      kind: 'secret-expiry',
+      clientId: 'amzn1.application-oa2-client.EXAMPLE',
+      expiresAt: new Date('2024-03-03T22:06:39.224Z'),
+      eventTime: new Date('2024-01-10T02:15:10.045Z'),
+    })
+  })
+
+  it('classifies other notification types with their client id', () => {
+    const other = { ...expiry, notificationType: 'SOMETHING_ELSE' }
+    expect(parseNotification(JSON.stringify(other))).toEqual({
       kind: 'other',
-      type: 'APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY',
+      type: 'SOMETHING_ELSE',
       clientId: 'amzn1.application-oa2-client.EXAMPLE',
     })
   })
@@ -74,9 +84,24 @@ describe('parseNotification', () => {
     ['not JSON', 'not json'],
     ['JSON that is not a notification', '[1,2]'],
     ['a new-secret notification without payload', JSON.stringify({ ...newSecret, payload: {} })],
-    ['a bad event time', JSON.stringify({ ...newSecret, eventTime: 'yesterday' })],
   ])('reports %s as invalid', (_, body) => {
     expect(parseNotification(body).kind).toBe('invalid')
+  })
+
+  it('keeps what it can read of a new-secret notification that fails strict parsing', () => {
+    expect(parseNotification(JSON.stringify({ ...newSecret, eventTime: 'yesterday' }))).toMatchObject({
+      kind: 'new-secret-unreadable',
+      clientId: 'amzn1.application-oa2-client.EXAMPLE',
+      newSecret: 'amzn1.oa2-cs.v1.EXAMPLE',
+      eventTime: undefined,
+    })
+  })
+
+  it('neutralises workflow commands hidden in field names', () => {
+    const body = structuredClone(newSecret) as unknown as { payload: { applicationOAuthClientNewSecret: Record<string, unknown> } }
+    delete body.payload.applicationOAuthClientNewSecret.newClientSecretExpiryTime
+    const n = parseNotification(JSON.stringify({ ...body, '\n::stop-commands::x': 1, eventTime: '\n::stop-commands::x' }))
+    expect(n.kind === 'new-secret-unreadable' && n.reason).not.toMatch(/^::|\n/m)
   })
 
   it('names the bad fields but never their values', () => {
@@ -86,8 +111,8 @@ describe('parseNotification', () => {
       newClientSecretExpiryTime: 'amzn1.oa2-cs.v1.LEAKED',
     })
     const n = parseNotification(JSON.stringify(body))
-    expect(n.kind).toBe('invalid')
-    const reason = n.kind === 'invalid' ? n.reason : ''
+    expect(n.kind).toBe('new-secret-unreadable')
+    const reason = n.kind === 'new-secret-unreadable' ? n.reason : ''
     expect(reason).toContain('payload.applicationOAuthClientNewSecret.newClientSecret')
     expect(reason).not.toContain('LEAKED')
   })

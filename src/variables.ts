@@ -1,0 +1,58 @@
+/**
+ * The expiry record: a repository Actions variable of the workflow's repository that holds when the current
+ * secret expires (an ISO 8601 date-time, never the secret), through the variables REST API.
+ */
+import { GitHubError, request, type Octokit } from './octokit.js'
+
+/** The core's view of the record (see rotation.ts). */
+export interface ExpiryRecord {
+  /** The variable's name, for log lines and errors. */
+  readonly name: string
+  /** The recorded value, or undefined when the variable does not exist. */
+  read(): Promise<string | undefined>
+  /** Creates or updates the variable. */
+  write(value: string): Promise<void>
+}
+
+export function createExpiryRecord(octokit: Octokit, options: { repository: string; name: string }): ExpiryRecord {
+  const [owner, repo] = options.repository.split('/') as [string, string]
+  const { name } = options
+  const advice = (status: number): string =>
+    status === 403 || status === 404
+      ? `The github-token needs the repository permission "Variables: read and write" on ${options.repository} (a GitHub App: the same permission) to keep the expiry in ${name}.`
+      : status === 401
+        ? 'The github-token is invalid or expired.'
+        : ''
+  return {
+    name,
+    async read() {
+      try {
+        const { data } = await request(advice, `read the variable ${name}`, () =>
+          octokit.request('GET /repos/{owner}/{repo}/actions/variables/{name}', { owner, repo, name }),
+        )
+        return data.value
+      } catch (error) {
+        // 404 is also what a token without the permission gets for a private repository: told apart by the list below.
+        if (error instanceof GitHubError && error.status === 404) {
+          await request(advice, 'list the variables', () =>
+            octokit.request('GET /repos/{owner}/{repo}/actions/variables', { owner, repo, per_page: 1 }),
+          )
+          return undefined
+        }
+        throw error
+      }
+    },
+    async write(value) {
+      try {
+        await request(advice, `update the variable ${name}`, () =>
+          octokit.request('PATCH /repos/{owner}/{repo}/actions/variables/{name}', { owner, repo, name, value }),
+        )
+      } catch (error) {
+        if (!(error instanceof GitHubError && error.status === 404)) throw error
+        await request(advice, `create the variable ${name}`, () =>
+          octokit.request('POST /repos/{owner}/{repo}/actions/variables', { owner, repo, name, value }),
+        )
+      }
+    },
+  }
+}

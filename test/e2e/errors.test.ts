@@ -1,0 +1,94 @@
+/**
+ * Errors that name the real cause and the input to change, end to end through the bundled action, and the
+ * preflight that proves every input a later step depends on before anything irreversible happens. Each case
+ * asserts that nothing was rotated, besides the text. The cases only wait, so they run concurrently.
+ */
+import { createServer } from 'node:net'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createWorld, type World } from '../support/world.ts'
+
+async function withWorld(body: (world: World) => Promise<void>): Promise<void> {
+  const world = await createWorld()
+  try {
+    await body(world)
+  } finally {
+    await world.close()
+  }
+}
+
+/** A loopback port nothing listens on (one just released): connections are refused at once. */
+let CLOSED = ''
+beforeAll(async () => {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  CLOSED = `http://127.0.0.1:${port}`
+})
+
+describe.concurrent('the preflight proves every input first', () => {
+  it('rotates nothing when LWA refuses the refresh-token with the current secret', () =>
+    withWorld(async (world) => {
+      const run = await world.run({ inputs: world.inputs({ 'refresh-token': 'Atzr|not-the-right-refresh-token' }) })
+      expect(run.code).toBe(1)
+      expect(world.amazon.rotateCalls()).toBe(0)
+      const error = run.errors.join('\n')
+      expect(error).toContain('Rotation failed during preflight: nothing was rotated or changed.')
+      expect(error).toContain('The refresh-token: LWA refused the refresh_token grant (HTTP 400 invalid_grant')
+      expect(error).not.toContain('client-secret')
+      expect(world.pendingSecrets()).toEqual([])
+    }))
+
+  it('passes with the right refresh-token, trying it with the current secret before rotating', () =>
+    withWorld(async (world) => {
+      const run = await world.run({ inputs: world.inputs({ 'refresh-token': world.refreshToken }) })
+      expect(run.code, run.stdout).toBe(0)
+      const grants = world.amazon.requests
+        .filter((r) => r.path === '/auth/o2/token')
+        .map((r) => new URLSearchParams(r.body))
+        .filter((f) => f.get('grant_type') === 'refresh_token')
+      // Once with the current secret (preflight), once with the new one (verification).
+      expect(grants.map((f) => f.get('client_secret'))).toEqual([world.initialSecret, world.amazon.currentSecret(world.clientId)])
+    }))
+})
+
+describe.concurrent('errors name the cause and the input', () => {
+  it('an unreachable github-api-url: each failed attempt logged with its cause, reported once', () =>
+    withWorld(async (world) => {
+      const run = await world.run({ inputs: world.inputs({ 'github-api-url': CLOSED }) })
+      expect(run.code).toBe(1)
+      expect(world.amazon.rotateCalls()).toBe(0)
+      const error = run.errors.join('\n')
+      expect(error).toContain(
+        `repository:octo/shop: could not read the public key: could not reach github-api-url ${CLOSED} (connection refused (ECONNREFUSED)).`,
+      )
+      expect(error).not.toContain('HTTP 500')
+      expect(error.match(/connection refused/g)).toHaveLength(1)
+      const attempts = run.stdout.split('\n').filter((l) => l.includes('(github-api-url) could not be reached: connection refused'))
+      expect(attempts.length).toBeGreaterThan(1)
+    }))
+
+  it('an unreachable lwa-endpoint is named as such, not as a bad client-secret', () =>
+    withWorld(async (world) => {
+      const run = await world.run({ inputs: world.inputs({ 'lwa-endpoint': `${CLOSED}/auth/o2/token` }) })
+      expect(run.code).toBe(1)
+      const error = run.errors.join('\n')
+      expect(error).toContain(
+        `LWA (lwa-endpoint): could not reach lwa-endpoint ${CLOSED} for the rotation token request (connection refused (ECONNREFUSED))`,
+      )
+      expect(error).not.toContain('The current client-secret')
+      expect(world.amazon.rotateCalls()).toBe(0)
+    }))
+
+  it('missing AWS credentials point to configure-aws-credentials', () =>
+    withWorld(async (world) => {
+      const run = await world.run({ env: { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' } })
+      expect(run.code).toBe(1)
+      const error = run.errors.join('\n')
+      expect(error).toContain('The queue (sqs-queue-url): No AWS credentials were found for the queue.')
+      expect(error).toContain('aws-actions/configure-aws-credentials')
+      expect(error).not.toContain('Could not load credentials from any providers')
+      expect(world.amazon.rotateCalls()).toBe(0)
+      expect(run.summary).toContain('No AWS credentials were found')
+    }))
+})

