@@ -1,7 +1,8 @@
 /**
- * The fault catalogue: every fault the reliability suite injects, with what the action does, what the user
- * sees and how the state recovers. The same objects are the tests (reliability.test.ts runs each `run`) and
- * the table in docs/reliability.md (rendered from them), so the document cannot drift from the suite.
+ * The fault catalogue's core cases: every fault the reliability suite injects, with what the action does, what
+ * the user sees and how the state recovers. The same objects are the tests (reliability.test.ts runs each `run`)
+ * and the table in docs/reliability.md (rendered from them), so the document cannot drift from the suite.
+ * catalogue.ts assembles this list with the others; the helpers here are exported for those other lists.
  *
  * Every case ends with `audit`: no new secret lost (each is held by every target or still queued), no
  * second rotation, and, through World.run, no leak in any run.
@@ -18,6 +19,11 @@ export interface FaultCase {
   userSees: string
   recovery: string
   run(tally: Tally): Promise<void>
+  /**
+   * About how long the case waits on purpose (a usage-plan pause, a killed run's lease, a timeout), in seconds.
+   * The suite starts the longest waits first, so that every other case runs while they wait.
+   */
+  waitSeconds?: number
 }
 
 export interface Tally {
@@ -28,13 +34,13 @@ export interface Tally {
   doubleRotations: number
 }
 
-const ENV = `${REPO}:production`
-const BOTH = 'repository\nenvironment:production'
+export const ENV = `${REPO}:production`
+export const BOTH = 'repository\nenvironment:production'
 /** Long enough for a message held by a killed run (LEASE_SECONDS = 30) to come back. */
 const AFTER_KILL_TIMEOUT = '90'
 
 /** A world for one case, closed and audited whatever happens. */
-async function scenario(tally: Tally, options: WorldOptions, body: (world: World) => Promise<string[] | void>): Promise<void> {
+export async function scenario(tally: Tally, options: WorldOptions, body: (world: World) => Promise<string[] | void>): Promise<void> {
   const world = await createWorld(options)
   try {
     const clientIds = await body(world)
@@ -48,7 +54,7 @@ async function scenario(tally: Tally, options: WorldOptions, body: (world: World
 }
 
 /** The properties every case must end with, counted for the suite's figures. */
-function audit(world: World, tally: Tally, clientIds: string[]): void {
+export function audit(world: World, tally: Tally, clientIds: string[]): void {
   for (const id of clientIds) {
     const rotations = world.amazon.rotations(id)
     if (rotations > 1) tally.doubleRotations++
@@ -64,14 +70,14 @@ function audit(world: World, tally: Tally, clientIds: string[]): void {
   }
 }
 
-const expectDone = (world: World, targets: string[] = [REPO]) => {
+export const expectDone = (world: World, targets: string[] = [REPO]) => {
   const secret = world.amazon.currentSecret(world.clientId)
   expect(secret).not.toBe(world.initialSecret)
   for (const scope of targets) expect(world.stored(scope), scope).toBe(secret)
   expect(world.pendingSecrets(), 'new-secret messages left').toEqual([])
 }
 
-const errorOf = (run: { errors: string[] }) => run.errors.join('\n')
+export const errorOf = (run: { errors: string[] }) => run.errors.join('\n')
 
 // ---------------------------------------------------------------------------------------------------------
 
@@ -140,27 +146,37 @@ export const cases: FaultCase[] = [
     'The new secret reaches the queue with no run to take it; it waits there.',
     'resumed',
   ),
-  killed(
-    'Killed after the new-secret message was received',
-    () => ({ killWhen: /Received the new secret/ }),
-    'The message stays hidden for at most 30 s (its lease is no longer renewed), then is visible again.',
-    'resumed',
-  ),
-  killed(
-    'Killed after one of two targets was written',
-    (world) => {
-      world.github.failNext({ method: 'PUT', path: /\/environments\// }, { status: 0, hang: true })
-      return { killWhen: new RegExp(`repository:${REPO}: LWA_CLIENT_SECRET created`) }
-    },
-    'One target holds the new secret, the other the old one (valid 7 more days); the message comes back within 30 s.',
-    'resumed',
-  ),
-  killed(
-    'Killed while deleting the message (every target written)',
-    (world) => ({ killOn: world.sqsProxy.holdNext('DeleteMessage') }),
-    'Every target holds the new secret; the message was not deleted and comes back within 30 s.',
-    'resumed',
-  ),
+  {
+    ...killed(
+      'Killed after the new-secret message was received',
+      () => ({ killWhen: /Received the new secret/ }),
+      'The message stays hidden for at most 30 s (its lease is no longer renewed), then is visible again.',
+      'resumed',
+    ),
+    waitSeconds: 30,
+  },
+  {
+    ...killed(
+      'Killed after one of two targets was written',
+      (world) => {
+        world.github.failNext({ method: 'PUT', path: /\/environments\// }, { status: 0, hang: true })
+        return { killWhen: new RegExp(`repository:${REPO}: LWA_CLIENT_SECRET created`) }
+      },
+      'One target holds the new secret, the other the old one (valid 7 more days); the message comes back within 30 s.',
+      'resumed',
+    ),
+    // The lease, then the hung write's 30 s request timeout in the re-run.
+    waitSeconds: 60,
+  },
+  {
+    ...killed(
+      'Killed while deleting the message (every target written)',
+      (world) => ({ killOn: world.sqsProxy.holdNext('DeleteMessage') }),
+      'Every target holds the new secret; the message was not deleted and comes back within 30 s.',
+      'resumed',
+    ),
+    waitSeconds: 30,
+  },
 
   {
     group: 'Process stopped: cancelled (SIGINT) or killed (SIGKILL, a lost job)',
@@ -190,6 +206,7 @@ export const cases: FaultCase[] = [
     action: 'Does not call again (Amazon may have rotated); waits for the new-secret message until receive-timeout, then fails.',
     userSees: 'A warning that the outcome is unknown, then the "no new-secret message" error.',
     recovery: 'Re-run: it resumes if Amazon did rotate, and rotates once if it did not.',
+    waitSeconds: 40,
     run: (tally) =>
       scenario(tally, {}, async (world) => {
         world.amazon.failNext('rotate', { status: 0, hang: true })
@@ -209,15 +226,18 @@ export const cases: FaultCase[] = [
     w.amazon.failNext('token', { status: 503, body: { error: 'temporarily_unavailable' }, times: 2 }),
   ),
   transient('LWA answers 500', (w) => w.amazon.failNext('token', { status: 500, body: { error: 'server_error' } })),
-  transient('LWA does not answer (request timeout)', (w) => w.amazon.failNext('token', { status: 0, hang: true })),
-  transient(
-    'SP-API answers 429 without retry-after (usage plan)',
-    (w) => w.amazon.failNext('rotate', { status: 429, body: quota }),
-    (w) => {
-      const [first, second] = rotateRequests(w)
-      expect(second!.at - first!.at, 'waited for the usage plan (about a minute)').toBeGreaterThanOrEqual(59_000)
-    },
-  ),
+  { ...transient('LWA does not answer (request timeout)', (w) => w.amazon.failNext('token', { status: 0, hang: true })), waitSeconds: 10 },
+  {
+    ...transient(
+      'SP-API answers 429 without retry-after (usage plan)',
+      (w) => w.amazon.failNext('rotate', { status: 429, body: quota }),
+      (w) => {
+        const [first, second] = rotateRequests(w)
+        expect(second!.at - first!.at, 'waited for the usage plan (about a minute)').toBeGreaterThanOrEqual(59_000)
+      },
+    ),
+    waitSeconds: 60,
+  },
   transient('SP-API answers 500 with retry-after', (w) =>
     w.amazon.failNext('rotate', { status: 500, body: serverError, headers: { 'retry-after': '1' } }),
   ),
@@ -241,9 +261,13 @@ export const cases: FaultCase[] = [
   transient('GitHub secondary rate limit: 403 with retry-after', (w) =>
     w.github.failNext({ method: 'PUT' }, { status: 403, body: secondary, headers: { 'retry-after': '1' } }),
   ),
-  transient('GitHub secondary rate limit: 403 without retry-after', (w) =>
-    w.github.failNext({ method: 'PUT' }, { status: 403, body: secondary }),
-  ),
+  {
+    // Octokit's throttling waits a minute on a secondary rate limit that names no retry-after.
+    ...transient('GitHub secondary rate limit: 403 without retry-after', (w) =>
+      w.github.failNext({ method: 'PUT' }, { status: 403, body: secondary }),
+    ),
+    waitSeconds: 60,
+  },
   transient('GitHub secondary rate limit: 429 with retry-after', (w) =>
     w.github.failNext({ method: 'PUT' }, { status: 429, body: secondary, headers: { 'retry-after': '1' } }),
   ),
@@ -319,6 +343,7 @@ export const cases: FaultCase[] = [
     action: 'Retries for 30 s (a new secret can take a moment to activate), stores nothing, keeps the message.',
     userSees: 'An error during verification; no target changed.',
     recovery: 'Once LWA accepts it, re-run: result `resumed`.',
+    waitSeconds: 30,
     run: (tally) =>
       scenario(tally, {}, async (world) => {
         world.amazon.rejectNewSecrets = true
@@ -377,7 +402,8 @@ export const cases: FaultCase[] = [
       scenario(tally, {}, async (world) => {
         const other = world.addApplication()
         const foreign = [
-          expiryNotification({ clientId: world.clientId, eventTime: new Date(), expiresAt: new Date(Date.now() + 30 * 86_400_000) }),
+          // Another application's expiry notice: this client's own are consumed once recorded (see test/e2e/expiry.test.ts).
+          expiryNotification({ clientId: other.clientId, eventTime: new Date(), expiresAt: new Date(Date.now() + 30 * 86_400_000) }),
           newSecretNotification({ clientId: other.clientId, secret: 'amzn1.oa2-cs.v1.not-ours', eventTime: new Date() }),
           'this is not json',
           JSON.stringify({ notificationType: 'APPLICATION_OAUTH_CLIENT_NEW_SECRET', payload: {} }),
@@ -421,6 +447,7 @@ export const cases: FaultCase[] = [
     action: 'Keeps long-polling until receive-timeout.',
     userSees: 'A successful run.',
     recovery: 'None needed.',
+    waitSeconds: 25,
     run: (tally) =>
       scenario(tally, { amazon: { notificationDelayMs: 25_000 } }, async (world) => {
         world.faults++
@@ -435,6 +462,7 @@ export const cases: FaultCase[] = [
     action: 'Fails after receive-timeout; nothing was written; the rotation stands.',
     userSees: 'An error saying no message arrived, that a re-run picks it up without rotating, and what to check.',
     recovery: 'Re-run when the message has arrived: result `resumed`.',
+    waitSeconds: 10,
     run: (tally) =>
       scenario(tally, { amazon: { notificationDelayMs: 8_000 } }, async (world) => {
         world.faults++
@@ -500,6 +528,7 @@ export const cases: FaultCase[] = [
       'Both find nothing to resume; Amazon accepts one rotation and refuses the other (usage plan). The refused run waits, looks again, sees every target updated since it started, and stops.',
     userSees: 'One run `rotated`, the other `skipped` about a minute later.',
     recovery: 'None needed; a workflow concurrency group avoids the wait.',
+    waitSeconds: 60,
     run: (tally) =>
       scenario(tally, {}, async (world) => {
         const inputs = world.inputs({ targets: BOTH })
@@ -544,30 +573,3 @@ export const cases: FaultCase[] = [
       }),
   },
 ]
-
-/** docs/reliability.md, rendered from the catalogue. */
-export function renderReliabilityDoc(list: FaultCase[]): string {
-  const cell = (text: string) => text.replace(/\|/g, '\\|')
-  const lines = [
-    '# Reliability: faults and recovery',
-    '',
-    '<!-- Generated from test/reliability/cases.ts by `npm run docs:reliability`; a test fails when this file differs. -->',
-    '',
-    'Each row is a test in `npm test`: the fault is injected into a real run of the bundled action (dist/index.js) against',
-    'the Amazon and GitHub simulators and a real SQS server, and the test checks the final state: what every target holds',
-    '(decrypted), what the queue holds, and how many times Amazon rotated. Every run in the suite is also checked for',
-    'leaks: no secret or token in stdout, stderr, outputs or the job summary (debug logging on).',
-    '',
-    'The invariants behind the table: the new-secret message is the only copy of the new secret, so it is deleted only',
-    'when every target holds the secret and is made visible again on any failure; a run never rotates while a new secret',
-    'for the application may still be waiting (visible, or in flight with another run for at most 30 s); nothing',
-    'irreversible happens before the preflight passes.',
-  ]
-  for (const group of [...new Set(list.map((c) => c.group))]) {
-    lines.push('', `## ${group}`, '', '| Fault | What the action does | What the user sees | Recovery |', '|---|---|---|---|')
-    for (const c of list.filter((c) => c.group === group)) {
-      lines.push(`| ${cell(c.fault)} | ${cell(c.action)} | ${cell(c.userSees)} | ${cell(c.recovery)} |`)
-    }
-  }
-  return lines.join('\n') + '\n'
-}
