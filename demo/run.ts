@@ -99,11 +99,12 @@ function showState(world: World, label: string): void {
   console.log(`  New-secret messages left in the queue: ${world.pendingSecrets().length}\n`)
 }
 
-const inputsOf = (world: World) => world.inputs({ targets: 'repository\nenvironment:production' })
+/** The demo's runs rotate only when due, as the README recommends; the first finds no expiry recorded, so it rotates. */
+const inputsOf = (world: World) => world.inputs({ targets: 'repository\nenvironment:production', 'rotate-before-expiry': '30d' })
 
 /** The failed run's summary is left out: it repeats the error just shown. */
-async function runAndShow(world: World, { summary }: { summary: boolean }): Promise<void> {
-  const inputs = inputsOf(world)
+async function runAndShow(world: World, { summary, secret }: { summary: boolean; secret?: string }): Promise<void> {
+  const inputs = { ...inputsOf(world), ...(secret ? { 'client-secret': secret } : {}) }
   const run = await world.run({ inputs })
   const masks = showLog(run, inputs)
   if (summary) showSummary(run, masks)
@@ -114,6 +115,9 @@ let world = await createWorld()
 try {
   await runAndShow(world, { summary: true })
   showState(world, 'part 1')
+  console.log(`${bold("The next day's scheduled run (rotate-before-expiry: 30d): the new secret is not due, so nothing changes:")}\n`)
+  await runAndShow(world, { summary: true, secret: world.stored() })
+  showState(world, 'the next run')
 } finally {
   await world.close()
 }

@@ -31,6 +31,8 @@ export interface Candidate {
   issuedAt: Date | undefined
   newSecretExpiresAt: string | undefined
   oldSecretExpiresAt: string | undefined
+  /** The notification's id, when it has one: the same for every copy of one notification. */
+  notificationId: string | undefined
   /** Why the message failed strict parsing, when it did. */
   unreadable: string | undefined
   state: CandidateState
@@ -44,6 +46,7 @@ export function candidateOf(messageId: string, n: NewSecret | UnreadableNewSecre
     issuedAt: n.eventTime ?? sentAt,
     newSecretExpiresAt: readable ? n.newSecretExpiresAt : undefined,
     oldSecretExpiresAt: readable ? n.oldSecretExpiresAt : undefined,
+    notificationId: readable ? n.notificationId : undefined,
     unreadable: readable ? undefined : n.reason,
     state: 'untried',
   }
@@ -81,4 +84,14 @@ export function deletable(c: Candidate, chosen: Candidate, verified: boolean): b
 /** A claim as the log names it: message id and time, never the value. */
 export function describe(c: Candidate): string {
   return `message ${c.messageId}${c.issuedAt ? ` (event time ${c.issuedAt.toISOString()})` : ''}`
+}
+
+/**
+ * A key that is the same for every run that stores this notification's secret (the notification id, else the
+ * client id and event time): a target that versions its writes (Secrets Manager's ClientRequestToken) then
+ * repeats the same version on a re-run instead of making a new one.
+ */
+export function versionKey(c: Candidate, clientId: string): string {
+  if (c.notificationId && /^[\w-]{32,64}$/.test(c.notificationId)) return c.notificationId
+  return `${clientId}@${c.issuedAt?.toISOString() ?? c.messageId}`
 }

@@ -1,18 +1,32 @@
 /**
- * GitHub Actions secrets, written through the shared Octokit client (src/octokit.ts): public keys, sealed
- * writes, and the metadata that says when a secret was last written.
+ * GitHub secrets (Actions: repository, environment, organization; Dependabot: repository, organization),
+ * written through the shared Octokit client (src/octokit.ts): public keys, sealed writes, and the metadata
+ * that says when a secret was last written. An organization secret keeps its visibility and selected
+ * repositories exactly; a new one gets the visibility of organization-visibility.
  */
 import { GitHubError, request, type Octokit } from './octokit.js'
 import { seal } from './seal.js'
-import { formatTarget, type Target } from './targets.js'
+import { formatScope, type Target } from './targets.js'
 
 export interface SecretStore {
-  /** Reads the target's public key: proves the target exists and the token can reach it. */
+  /** Reads the target's public key (and, for new organization secrets, resolves the selected repositories): proves the target is reachable. */
   check(target: Target): Promise<void>
-  /** Seals and writes the value; idempotent. */
-  write(target: Target, name: string, value: string): Promise<'created' | 'updated'>
-  /** When the secret was last written (epoch ms), or undefined when it does not exist. */
-  updatedAt(target: Target, name: string): Promise<number | undefined>
+  /**
+   * Writes the value under the target's secret name; idempotent. `versionKey` is the same for every run that
+   * stores one notification's secret (targets that version their writes use it).
+   */
+  write(target: Target, value: string, versionKey: string): Promise<{ status: 'created' | 'updated'; version?: string | undefined }>
+  /** When the target's secret was last written (epoch ms), or undefined when it does not exist. */
+  updatedAt(target: Target): Promise<number | undefined>
+}
+
+export type Visibility = 'all' | 'private' | 'selected'
+
+export interface OrganizationDefaults {
+  /** Visibility of an organization secret this action creates. */
+  visibility: Visibility
+  /** With `selected`: repository names (in the organization) that may use a secret this action creates. */
+  repositories: string[]
 }
 
 interface PublicKey {
@@ -20,68 +34,147 @@ interface PublicKey {
   key: string
 }
 
-export function createGitHubStore(octokit: Octokit): SecretStore {
-  const keys = new Map<string, PublicKey>()
-  const paths = (target: Target) => {
-    const params = { owner: target.owner, repo: target.repo }
-    return target.kind === 'repository'
-      ? ({
-          params,
-          key: 'GET /repos/{owner}/{repo}/actions/secrets/public-key',
-          get: 'GET /repos/{owner}/{repo}/actions/secrets/{secret_name}',
-          put: 'PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}',
-        } as const)
-      : ({
-          params: { ...params, environment_name: target.environment },
-          key: 'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key',
-          get: 'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}',
-          put: 'PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}',
-        } as const)
+interface Routes {
+  params: Record<string, string>
+  base: string
+  /** Organization secrets carry a visibility. */
+  org: string | undefined
+}
+
+/** Every kind of target, as REST paths: GET {base}/public-key, GET/PUT {base}/{secret_name}. */
+function routes(target: Target): Routes {
+  switch (target.kind) {
+    case 'repository':
+      return { params: { owner: target.owner, repo: target.repo }, base: '/repos/{owner}/{repo}/actions/secrets', org: undefined }
+    case 'environment':
+      return {
+        params: { owner: target.owner, repo: target.repo, environment_name: target.environment },
+        base: '/repos/{owner}/{repo}/environments/{environment_name}/secrets',
+        org: undefined,
+      }
+    case 'dependabot':
+      return { params: { owner: target.owner, repo: target.repo }, base: '/repos/{owner}/{repo}/dependabot/secrets', org: undefined }
+    case 'organization':
+      return { params: { org: target.org }, base: '/orgs/{org}/actions/secrets', org: target.org }
+    case 'dependabot-organization':
+      return { params: { org: target.org }, base: '/orgs/{org}/dependabot/secrets', org: target.org }
+    case 'aws-secretsmanager':
+      throw new Error(`${formatScope(target)} is not a GitHub target`)
   }
+}
+
+export function createGitHubStore(
+  octokit: Octokit,
+  defaults: OrganizationDefaults = { visibility: 'private', repositories: [] },
+): SecretStore {
+  const keys = new Map<string, PublicKey>()
+  const selectedIds = new Map<string, Promise<number[]>>()
+  // Octokit's typed routes cannot be chosen at run time; every response used here is read through a declared shape.
+  const call = async <T>(target: Target, what: string, route: string, params: Record<string, unknown>) =>
+    (await request(advice(target), what, () => octokit.request(route, params))) as { status: number; data: T }
 
   async function publicKey(target: Target, fresh = false): Promise<PublicKey> {
-    const id = formatTarget(target)
+    const id = formatScope(target)
     const cached = keys.get(id)
     if (cached && !fresh) return cached
-    const { params, key } = paths(target)
-    const { data } = await request(advice(target), 'read the public key', () => octokit.request(key, params))
+    const { base, params } = routes(target)
+    const { data } = await call<PublicKey>(target, 'read the public key', `GET ${base}/public-key`, params)
     keys.set(id, data)
     return data
   }
 
-  async function put(target: Target, name: string, value: string, key: PublicKey): Promise<number> {
-    const { params, put } = paths(target)
+  /** The ids of organization-repositories, resolved once per organization. */
+  function defaultSelection(target: Target, org: string): Promise<number[]> {
+    let ids = selectedIds.get(org)
+    if (!ids) {
+      ids = Promise.all(
+        defaults.repositories.map(async (repo) => {
+          const seeIt = (status: number) =>
+            status === 404 || status === 403
+              ? 'Check the name in organization-repositories; the github-token must be able to see the repository ("Metadata: read").'
+              : ''
+          const { data } = await request(seeIt, `find the repository ${org}/${repo} (organization-repositories)`, () =>
+            octokit.request('GET /repos/{owner}/{repo}', { owner: org, repo }),
+          )
+          return Number(data.id)
+        }),
+      )
+      selectedIds.set(org, ids)
+    }
+    return ids
+  }
+
+  /** What an organization PUT must say to leave access as it is: the existing secret's, else the defaults. */
+  async function access(target: Target, org: string): Promise<Record<string, unknown>> {
+    const { base, params } = routes(target)
+    const existing = await metadata(target)
+    if (!existing) {
+      return defaults.visibility === 'selected'
+        ? { visibility: 'selected', selected_repository_ids: await defaultSelection(target, org) }
+        : { visibility: defaults.visibility }
+    }
+    if (existing.visibility !== 'selected') return { visibility: existing.visibility }
+    const ids: number[] = []
+    for (let page = 1; ; page++) {
+      const { data } = await call<{ total_count: number; repositories: Array<{ id: number }> }>(
+        target,
+        'read the selected repositories',
+        `GET ${base}/{secret_name}/repositories`,
+        { ...params, secret_name: target.secretName, per_page: 100, page },
+      )
+      ids.push(...data.repositories.map((r) => r.id))
+      if (data.repositories.length < 100 || ids.length >= data.total_count) break
+    }
+    return { visibility: 'selected', selected_repository_ids: ids }
+  }
+
+  async function metadata(target: Target): Promise<{ updated_at: string; visibility?: Visibility } | undefined> {
+    const { base, params } = routes(target)
+    try {
+      const { data } = await call<{ updated_at: string; visibility?: Visibility }>(target, 'read the secret', `GET ${base}/{secret_name}`, {
+        ...params,
+        secret_name: target.secretName,
+      })
+      return data
+    } catch (error) {
+      if (error instanceof GitHubError && error.status === 404) return undefined
+      throw error
+    }
+  }
+
+  async function put(target: Target, value: string, key: PublicKey): Promise<number> {
+    const { base, params, org } = routes(target)
     const encrypted_value = await seal(value, key.key)
-    const { status } = await request(advice(target), 'write the secret', () =>
-      octokit.request(put, { ...params, secret_name: name, encrypted_value, key_id: key.key_id }),
-    )
+    const extra = org ? await access(target, org) : {}
+    const { status } = await call(target, 'write the secret', `PUT ${base}/{secret_name}`, {
+      ...params,
+      ...extra,
+      secret_name: target.secretName,
+      encrypted_value,
+      key_id: key.key_id,
+    })
     return status
   }
 
   return {
     async check(target) {
-      await publicKey(target)
+      const { org } = routes(target)
+      await Promise.all([publicKey(target), org && defaults.visibility === 'selected' ? defaultSelection(target, org) : undefined])
     },
-    async write(target, name, value) {
+    async write(target, value) {
       let status: number
       try {
-        status = await put(target, name, value, await publicKey(target))
+        status = await put(target, value, await publicKey(target))
       } catch (error) {
         // 422 can mean GitHub rotated the target's key since we read it: read it again and retry once.
         if (!(error instanceof GitHubError && error.status === 422)) throw error
-        status = await put(target, name, value, await publicKey(target, true))
+        status = await put(target, value, await publicKey(target, true))
       }
-      return status === 201 ? 'created' : 'updated'
+      return { status: status === 201 ? 'created' : 'updated' }
     },
-    async updatedAt(target, name) {
-      const { params, get } = paths(target)
-      try {
-        const { data } = await request(advice(target), 'read the secret', () => octokit.request(get, { ...params, secret_name: name }))
-        return Date.parse(data.updated_at)
-      } catch (error) {
-        if (error instanceof GitHubError && error.status === 404) return undefined
-        throw error
-      }
+    async updatedAt(target) {
+      const data = await metadata(target)
+      return data ? Date.parse(data.updated_at) : undefined
     },
   }
 }
@@ -90,17 +183,28 @@ export function createGitHubStore(octokit: Octokit): SecretStore {
 const advice =
   (target: Target) =>
   (status: number): string => {
+    const permission: Record<Exclude<Target['kind'], 'aws-secretsmanager'>, string> = {
+      repository: 'the repository permission "Secrets: read and write"',
+      environment: 'the repository permissions "Secrets: read and write" and "Environments: read"',
+      dependabot: 'the repository permission "Dependabot secrets: read and write"',
+      organization: 'the organization permission "Secrets: read and write" (a classic token: admin:org)',
+      'dependabot-organization': 'the organization permission "Dependabot secrets: read and write" (a classic token: admin:org)',
+    }
     switch (status) {
       case 401:
         return 'The github-token is invalid or expired.'
       case 403:
-        return target.kind === 'environment'
-          ? 'The github-token may not write this environment\'s secrets: it needs "Secrets: read and write" and "Environments" on the repository (GITHUB_TOKEN never can).'
-          : 'The github-token may not write this repository\'s secrets: it needs "Secrets: read and write" on the repository (GITHUB_TOKEN never can).'
+        return target.kind === 'aws-secretsmanager'
+          ? ''
+          : `The github-token may not do this: it needs ${permission[target.kind]} (GITHUB_TOKEN never can).`
       case 404:
-        return target.kind === 'environment'
-          ? 'The repository or environment does not exist, or the token cannot see it.'
-          : 'The repository does not exist, or the token cannot see it.'
+        return target.kind === 'aws-secretsmanager'
+          ? ''
+          : target.kind === 'organization' || target.kind === 'dependabot-organization'
+            ? `The organization does not exist, or the token cannot see it; it needs ${permission[target.kind]}.`
+            : target.kind === 'environment'
+              ? 'The repository or environment does not exist, or the token cannot see it.'
+              : 'The repository does not exist, or the token cannot see it.'
       default:
         return ''
     }

@@ -3,7 +3,9 @@
  * Every error names the input and says what is allowed; none repeats a secret value.
  */
 import { parseDuration } from './expiry.js'
-import { parseTargets, TargetError, type Target } from './targets.js'
+import { DispatchError, parseDispatches, type Dispatch } from './dispatch.js'
+import type { Visibility } from './github.js'
+import { parseTargets, secretNameProblem, TargetError, type Target } from './targets.js'
 
 export type Region = 'na' | 'eu' | 'fe'
 
@@ -44,6 +46,10 @@ export interface Inputs {
   /** AWS region of the queue: from the queue URL, else AWS_REGION / AWS_DEFAULT_REGION. */
   awsRegion: string
   githubApiUrl: string
+  /** Visibility and selected repositories of an organization secret this action creates. */
+  organizationVisibility: Visibility
+  organizationRepositories: string[]
+  dispatches: Dispatch[]
   /** rotate: the rotation; check: every preflight check, reported, with nothing changed. */
   mode: 'rotate' | 'check'
   /** Rotate only when the secret expires within this many ms; undefined: rotate on every run. */
@@ -124,9 +130,38 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
 
   let targets: Target[]
   try {
-    targets = parseTargets(read('targets') || 'repository', env.GITHUB_REPOSITORY)
+    targets = parseTargets(read('targets') || 'repository', env.GITHUB_REPOSITORY, secretName)
   } catch (error) {
     if (error instanceof TargetError) throw new InputError('targets', error.message)
+    throw error
+  }
+  const organizationVisibility = read('organization-visibility') || 'private'
+  if (organizationVisibility !== 'private' && organizationVisibility !== 'all' && organizationVisibility !== 'selected') {
+    throw new InputError('organization-visibility', `'${organizationVisibility}' is not a visibility: use private, all or selected.`)
+  }
+  const organizationRepositories = read('organization-repositories')
+    .split(/[\s,]+/)
+    .filter(Boolean)
+  for (const name of organizationRepositories) {
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(name) || name === '.' || name === '..') {
+      throw new InputError(
+        'organization-repositories',
+        `'${name}' is not a repository name (a name in the organization, without the owner).`,
+      )
+    }
+  }
+  const organizations = targets.some((t) => t.kind === 'organization' || t.kind === 'dependabot-organization')
+  if (organizationVisibility === 'selected' && organizations && organizationRepositories.length === 0) {
+    throw new InputError(
+      'organization-repositories',
+      'is required when organization-visibility is selected: list the repositories that may use a new organization secret.',
+    )
+  }
+  let dispatches: Dispatch[]
+  try {
+    dispatches = parseDispatches(read('dispatch'), env.GITHUB_REPOSITORY)
+  } catch (error) {
+    if (error instanceof DispatchError) throw new InputError('dispatch', error.message)
     throw error
   }
 
@@ -158,7 +193,7 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
     )
   }
 
-  for (const variable of ['AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL'] as const) {
+  for (const variable of ['AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_ENDPOINT_URL'] as const) {
     if (env[variable]) endpoint(variable, env[variable], undefined, 'environment variable')
   }
   const customSqsEndpoint = env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL
@@ -189,6 +224,9 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
     spApiEndpoint,
     awsRegion,
     githubApiUrl,
+    organizationVisibility,
+    organizationRepositories,
+    dispatches,
     mode,
     rotateBeforeMs,
     expiryVariable,
@@ -199,13 +237,8 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
 
 /** GitHub's rules for secret names (github-secrets.md), which variable names share. */
 function checkSecretName(name: string, input = 'secret-name'): void {
-  const what = input === 'secret-name' ? 'secret' : 'variable'
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw new InputError(input, `'${name}' is not a valid ${what} name: use only letters, digits and _, not starting with a digit.`)
-  }
-  if (/^GITHUB_/i.test(name)) {
-    throw new InputError(input, `'${name}' starts with GITHUB_, which GitHub reserves. Choose another name.`)
-  }
+  const problem = secretNameProblem(name)
+  if (problem) throw new InputError(input, `'${name}' is not a valid ${input === 'secret-name' ? 'secret' : 'variable'} name: ${problem}.`)
 }
 
 function parseSeconds(value: string): number {

@@ -5,6 +5,8 @@ import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { check, type CheckReport } from './check.js'
 import { createGitHubStore } from './github.js'
+import { createDispatcher } from './github-dispatch.js'
+import { routeStores } from './stores.js'
 import { createOctokit } from './octokit.js'
 import { createExpiryRecord } from './variables.js'
 import { AMBIGUOUS_ERRORS, createHttpClient, NOT_SENT_ERRORS } from './http.js'
@@ -72,17 +74,22 @@ export async function run(): Promise<void> {
       currentSecret: inputs.clientSecret,
       refreshToken: inputs.refreshToken,
       verify: inputs.verify,
-      secretName: inputs.secretName,
       targets: inputs.targets,
       receiveTimeoutMs: inputs.receiveTimeoutSeconds * 1000,
       rotateBeforeMs: inputs.rotateBeforeMs,
+      dispatches: inputs.dispatches,
+      runUrl: runUrl(process.env),
       signal: cancel.signal,
     }
     const deps = {
       lwa: createLwa({ endpoint: inputs.lwaEndpoint, clientId: inputs.clientId, http: lwaHttp, mask: log.mask }),
       spApi: createSpApi({ endpoint: inputs.spApiEndpoint, http: spApiHttp }),
       queue: createQueue({ url: inputs.queueUrl, region: inputs.awsRegion }),
-      store: createGitHubStore(octokit),
+      store: routeStores(
+        createGitHubStore(octokit, { visibility: inputs.organizationVisibility, repositories: inputs.organizationRepositories }),
+        async () => (await import('./secrets-manager.js')).createSecretsManagerStore({ region: inputs.awsRegion, mask: log.mask }),
+      ),
+      dispatcher: createDispatcher(octokit),
       expiry: inputs.expiryVariable
         ? createExpiryRecord(octokit, { repository: inputs.repository!, name: inputs.expiryVariable })
         : undefined,
@@ -114,6 +121,12 @@ export async function run(): Promise<void> {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal)
     await Promise.allSettled(closers.map((close) => close()))
   }
+}
+
+/** This workflow run's page, from the runner's environment. */
+function runUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env
+  return server && repo && id ? `${server}/${repo}/actions/runs/${id}` : undefined
 }
 
 /** Annotations that reach people: a secret close to expiry that this run did not replace. */

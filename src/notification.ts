@@ -24,6 +24,8 @@ export interface NewSecret {
   eventTime: Date
   newSecretExpiresAt: string
   oldSecretExpiresAt: string
+  /** notificationMetadata.notificationId: the same for every copy of one notification. */
+  notificationId: string | undefined
 }
 
 export type Notification =
@@ -63,6 +65,7 @@ const Envelope = v.object({
 
 const NewSecretPayload = v.object({
   eventTime: Timestamp,
+  notificationMetadata: v.fallback(v.optional(v.object({ notificationId: v.optional(v.string()) })), undefined),
   payload: v.object({
     applicationOAuthClientNewSecret: v.object({
       clientId: v.pipe(v.string(), v.nonEmpty()),
@@ -156,6 +159,7 @@ export function parseNotification(body: string): Notification {
     eventTime: new Date(parsed.output.eventTime),
     newSecretExpiresAt: new Date(n.newClientSecretExpiryTime).toISOString(),
     oldSecretExpiresAt: new Date(n.oldClientSecretExpiryTime).toISOString(),
+    notificationId: parsed.output.notificationMetadata?.notificationId,
   }
 }
 

@@ -7,7 +7,8 @@
  * that run is resumed instead of rotating again. The core talks to Amazon, SQS and GitHub only through the
  * narrow interfaces in Deps; main.ts wires the real adapters.
  */
-import { candidateOf, deletable, describe, forgery, isStale, newestFirst, type Candidate } from './candidates.js'
+import { candidateOf, deletable, describe, forgery, isStale, newestFirst, versionKey, type Candidate } from './candidates.js'
+import { formatDispatch, type Dispatch, type Dispatcher } from './dispatch.js'
 import { daysLeft, parseRecordedExpiry, plannedExpiry } from './expiry.js'
 import type { SecretStore } from './github.js'
 import { Lease } from './lease.js'
@@ -47,11 +48,14 @@ export interface Plan {
   currentSecret: string
   refreshToken: string | undefined
   verify: boolean
-  secretName: string
   targets: Target[]
   receiveTimeoutMs: number
   /** Rotate only when the secret expires within this many ms (rotate-before-expiry); undefined: every run. */
   rotateBeforeMs?: number | undefined
+  /** Deploys to start once every target holds the new secret (the dispatch input). */
+  dispatches?: Dispatch[]
+  /** This workflow run's page, for the dispatch payload. */
+  runUrl?: string | undefined
   signal?: AbortSignal
 }
 
@@ -77,6 +81,7 @@ export interface Deps {
   clock: Clock
   /** Where the current secret's expiry is recorded; undefined when tracking is off. */
   expiry?: ExpiryRecord | undefined
+  dispatcher?: Dispatcher | undefined
 }
 
 export type TargetStatus = 'created' | 'updated' | 'failed' | 'not written'
@@ -93,9 +98,12 @@ export interface Report {
   /** The new secret's expiry after a rotation or resume; the current secret's (as recorded) otherwise, when known. */
   secretExpiresAt: string | undefined
   previousSecretExpiresAt: string | undefined
-  targets: Array<{ target: string; status: TargetStatus; detail?: string }>
+  /** Each target's outcome; `version` for targets that version their writes (Secrets Manager). */
+  targets: Array<{ target: string; status: TargetStatus; detail?: string; version?: string }>
   /** True when the new-secret message was left in the queue for the next run. */
   messageKept: boolean
+  /** Each dispatch line: started, failed (a warning: the secret is stored), or not started (the run failed or skipped). */
+  dispatches: Array<{ event: string; status: 'started' | 'failed' | 'not started'; detail?: string }>
   /** The expiry of the secret in use before this run, as recorded (or learned from Amazon), when known. */
   currentSecretExpiresAt?: string
   /** The expiry variable: recorded (written this run), unchanged, failed (could not be written), or off. */
@@ -151,6 +159,7 @@ class Rotation {
       targets: plan.targets.map((t) => ({ target: formatTarget(t), status: 'not written' })),
       messageKept: false,
       expiryRecord: deps.expiry ? { name: deps.expiry.name, status: 'unchanged' } : undefined,
+      dispatches: (plan.dispatches ?? []).map((d) => ({ event: formatDispatch(d), status: 'not started' })),
     }
     this.lease = new Lease<Candidate>(deps.queue, LEASE_SECONDS, deps.log.warning)
     this.expiryNotices = new Lease<Date>(deps.queue, LEASE_SECONDS, deps.log.warning)
@@ -178,9 +187,10 @@ class Rotation {
       const secret = chosen
       report.secretExpiresAt = secret.newSecretExpiresAt
       report.previousSecretExpiresAt = secret.oldSecretExpiresAt
-      await this.step('store', 'Store the new secret', () => this.store(secret.secret!))
+      await this.step('store', 'Store the new secret', () => this.store(secret))
       await this.step('commit', 'Commit', () => this.commit(secret))
       await this.step('report', 'Record the expiry', () => this.recordExpiry(secret.newSecretExpiresAt))
+      if (plan.dispatches?.length) await this.step('report', 'Start deploys', () => this.dispatch(secret))
       return report
     } catch (error) {
       report.messageKept = this.lease.values.some((c) => c.state === 'untried' || c.state === 'young' || c.state === 'chosen')
@@ -292,7 +302,7 @@ class Rotation {
         continue
       }
       if (contended && (await this.storedByAnotherRun())) {
-        log.info(`Another run stored a new ${plan.secretName} in every target while this one waited: nothing to rotate.`)
+        log.info('Another run stored a new secret in every target while this one waited: nothing to rotate.')
         return { decision: 'skipped', reason: 'stored by another run' }
       }
       try {
@@ -464,6 +474,35 @@ class Rotation {
     }
   }
 
+  /**
+   * 7. Every target holds the new secret and its message is gone: start the deploys that read it. The payload
+   * names the secret, never its value. A deploy that does not start is a warning: the rotation is done.
+   */
+  private async dispatch(chosen: Candidate): Promise<void> {
+    const { plan, deps, report } = this
+    const payload = {
+      client_id: plan.clientId,
+      secret_names: [...new Set(plan.targets.map((t) => t.secretName))],
+      secret_expires_at: chosen.newSecretExpiresAt ?? null,
+      result: report.result,
+      run_url: plan.runUrl ?? null,
+    }
+    await Promise.all(
+      (plan.dispatches ?? []).map(async (d, i) => {
+        const entry = report.dispatches[i]!
+        try {
+          await deps.dispatcher!.fire(d, payload)
+          entry.status = 'started'
+          deps.log.info(`Started ${entry.event}.`)
+        } catch (error) {
+          entry.status = 'failed'
+          entry.detail = errorText(error)
+          deps.log.warning(`Could not start ${entry.event}: ${entry.detail} The secret is stored; start that deploy by hand.`)
+        }
+      }),
+    )
+  }
+
   /** Never rotate past a claim that may hold the only copy of a new secret and may still become valid. */
   private refuseToPassYoung(): void {
     const young = this.lease.values.filter((c) => c.state === 'young')
@@ -479,15 +518,34 @@ class Rotation {
     )
   }
 
-  /** 5. Write every target; each outcome is logged as it happens, so a stopped run's log shows how far it got. */
-  private async store(secret: string): Promise<void> {
+  /**
+   * 5. Write every target, then read each one's metadata back: a write counts only once GitHub shows it
+   * (updated_at moved). A target that fails does not stop the others; each outcome is logged as it happens,
+   * so a stopped run's log shows how far it got.
+   */
+  private async store(chosen: Candidate): Promise<void> {
     const { plan, deps, report } = this
+    const secret = chosen.secret!
+    const key = versionKey(chosen, plan.clientId)
+    const since = deps.clock.now() - CLOCK_TOLERANCE_MS
     await Promise.all(
       plan.targets.map(async (target, i) => {
         const entry = report.targets[i]!
         try {
-          entry.status = await deps.store.write(target, plan.secretName, secret)
-          deps.log.info(`${entry.target}: ${plan.secretName} ${entry.status}.`)
+          const { status, version } = await deps.store.write(target, secret, key)
+          const updatedAt = await deps.store.updatedAt(target)
+          if (updatedAt === undefined || updatedAt < since) {
+            throw new Error(
+              `GitHub accepted the write, but reading the secret back shows ${updatedAt === undefined ? 'no such secret' : `it last updated ${new Date(updatedAt).toISOString()}`}`,
+            )
+          }
+          entry.status = status
+          if (version) entry.version = version
+          deps.log.info(
+            target.kind === 'aws-secretsmanager'
+              ? `${entry.target}: version ${version ?? '?'} is AWSCURRENT.`
+              : `${entry.target}: ${target.secretName} ${entry.status}.`,
+          )
         } catch (error) {
           entry.status = 'failed'
           entry.detail = errorText(error)
@@ -589,7 +647,7 @@ class Rotation {
   /** True when every target's secret was written since this run began looking at the queue: by another run. */
   private async storedByAnotherRun(): Promise<boolean> {
     const since = this.startedAt - CLOCK_TOLERANCE_MS
-    const times = await Promise.all(this.plan.targets.map((t) => this.deps.store.updatedAt(t, this.plan.secretName)))
+    const times = await Promise.all(this.plan.targets.map((t) => this.deps.store.updatedAt(t)))
     return times.every((t) => t !== undefined && t >= since)
   }
 }

@@ -40,9 +40,23 @@ export function renderSummary(report: Report, failure?: string, rotateBeforeMs?:
     '',
     '| Target | Status |',
     '|---|---|',
-    ...report.targets.map((t) => `| \`${cell(t.target)}\` | ${cell(t.detail ? `${t.status}: ${t.detail}` : t.status)} |`),
+    ...report.targets.map(
+      (t) =>
+        `| \`${cell(t.target)}\` | ${cell(t.detail ? `${t.status}: ${t.detail}` : t.version ? `${t.status} (version ${t.version})` : t.status)} |`,
+    ),
     '',
   )
+  if (report.dispatches.length) {
+    lines.push(
+      '| Deploy | Status |',
+      '|---|---|',
+      ...report.dispatches.map((d) => `| \`${cell(d.event)}\` | ${cell(d.detail ? `${d.status}: ${d.detail}` : d.status)} |`),
+      '',
+    )
+    const missed = report.dispatches.filter((d) => d.status === 'failed')
+    if (missed.length)
+      lines.push(`Deploys that did not start (start them by hand): ${missed.map((d) => `\`${cell(d.event)}\``).join(', ')}.`, '')
+  }
   return lines.join('\n')
 }
 

@@ -3,14 +3,27 @@
  * outputs and the summary. Pure: no I/O.
  */
 
-export type Target =
-  { kind: 'repository'; owner: string; repo: string } | { kind: 'environment'; owner: string; repo: string; environment: string }
+/** Where a secret lives, without its name. */
+export type Scope =
+  | { kind: 'repository'; owner: string; repo: string }
+  | { kind: 'environment'; owner: string; repo: string; environment: string }
+  | { kind: 'organization'; org: string }
+  | { kind: 'dependabot'; owner: string; repo: string }
+  | { kind: 'dependabot-organization'; org: string }
+  /** A secret in AWS Secrets Manager, by name or ARN; with `key`, only that key of its JSON object. */
+  | { kind: 'aws-secretsmanager'; secretId: string; key: string | undefined }
+
+/** A scope and the secret name used there: secret-name, or the line's own `=NAME`. */
+export type Target = Scope & { secretName: string; renamed: boolean }
 
 export class TargetError extends Error {}
 
-const KINDS_HELP = 'Use one per line: repository, repository:OWNER/REPO, environment:NAME or environment:OWNER/REPO:NAME'
+const KINDS_HELP =
+  'Use one per line: repository[:OWNER/REPO], environment:[OWNER/REPO:]NAME, organization:ORG, dependabot[:OWNER/REPO] ' +
+  'or dependabot-organization:ORG, each optionally ending in =SECRET_NAME; or aws-secretsmanager:SECRET_ID[#KEY]'
 
 // GitHub's own rules: owners are alphanumerics and hyphens; repository names add '.' and '_'.
+const OWNER_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/
 const REPO_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/
 // Environment names: up to 255 characters, no control characters (they become part of a URL path).
 const ENVIRONMENT_PATTERN = /^[^\p{Cc}]{1,255}$/u
@@ -18,18 +31,50 @@ const ENVIRONMENT_PATTERN = /^[^\p{Cc}]{1,255}$/u
 const UNSAFE_CHARACTERS = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u
 /** Path segments that mean "this folder" and "the parent": never a repository or an environment. */
 const DOT_SEGMENTS = ['.', '..']
+/** A line's trailing `=NAME`: the secret name to use in that target. */
+const RENAME = /=([^=]*)$/
+// Secrets Manager names: ASCII letters, digits and /_+=.@- (up to 512); or the secret's ARN.
+const AWS_SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/
+const AWS_SECRET_ARN = /^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/
 
-/** The stable, human-readable form of a target: what `updated-targets` and the summary show. */
+/** GitHub's rules for secret (and variable) names; the reason a name breaks them, or undefined. */
+export function secretNameProblem(name: string): string | undefined {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return 'use only letters, digits and _, not starting with a digit'
+  if (/^GITHUB_/i.test(name)) return 'it starts with GITHUB_, which GitHub reserves; choose another name'
+  return undefined
+}
+
+/** Where a secret lives, as `updated-targets` and the summary show it. */
+export function formatScope(scope: Scope): string {
+  switch (scope.kind) {
+    case 'repository':
+    case 'dependabot':
+      return `${scope.kind}:${scope.owner}/${scope.repo}`
+    case 'environment':
+      return `environment:${scope.owner}/${scope.repo}:${scope.environment}`
+    case 'organization':
+    case 'dependabot-organization':
+      return `${scope.kind}:${scope.org}`
+    case 'aws-secretsmanager':
+      return `aws-secretsmanager:${scope.secretId}${scope.key === undefined ? '' : `#${scope.key}`}`
+  }
+}
+
+/** The AWS region of a Secrets Manager target named by ARN; undefined for a name. */
+export function awsRegionOf(scope: Scope): string | undefined {
+  return scope.kind === 'aws-secretsmanager' && scope.secretId.startsWith('arn:') ? scope.secretId.split(':')[3] : undefined
+}
+
+/** The stable, human-readable form of a target: its scope, and its secret name where it differs from secret-name. */
 export function formatTarget(target: Target): string {
-  const repo = `${target.owner}/${target.repo}`
-  return target.kind === 'repository' ? `repository:${repo}` : `environment:${repo}:${target.environment}`
+  return target.renamed ? `${formatScope(target)}=${target.secretName}` : formatScope(target)
 }
 
 /**
- * Parses the `targets` input (one target per line, blank lines ignored).
- * `currentRepository` is GITHUB_REPOSITORY, used by the short forms `repository` and `environment:NAME`.
+ * Parses the `targets` input (one target per line, blank lines ignored). `currentRepository` is
+ * GITHUB_REPOSITORY, used by the short forms; `secretName` is the name used where a line names none.
  */
-export function parseTargets(text: string, currentRepository: string | undefined): Target[] {
+export function parseTargets(text: string, currentRepository: string | undefined, secretName = 'LWA_CLIENT_SECRET'): Target[] {
   const targets: Target[] = []
   const seen = new Set<string>()
   const lines = text.split(/\r?\n/)
@@ -41,9 +86,17 @@ export function parseTargets(text: string, currentRepository: string | undefined
       throw new TargetError(`targets line ${index + 1} holds a control or text-direction character; type the line again in plain text.`)
     }
     const where = `targets line ${index + 1} ('${line}')`
-    const target = parseLine(line, where, currentRepository)
-    // GitHub treats owner and repository names case-insensitively, so do we when spotting duplicates.
-    const key = formatTarget(target).toLowerCase()
+    // Secrets Manager names may contain '=', and the secret there has no GitHub name: no =NAME for that kind.
+    const rename = line.startsWith('aws-secretsmanager:') ? null : RENAME.exec(line)
+    const name = rename ? rename[1]!.trim() : secretName
+    if (rename) {
+      const problem = secretNameProblem(name)
+      if (problem) throw new TargetError(`${where}: '${name}' is not a valid secret name: ${problem}.`)
+    }
+    const scope = parseScope(rename ? line.slice(0, rename.index).trim() : line, where, currentRepository)
+    const target: Target = { ...scope, secretName: name, renamed: name !== secretName }
+    // GitHub treats owner, repository and secret names case-insensitively, so do we when spotting duplicates.
+    const key = `${formatScope(scope)} ${name}`.toLowerCase()
     if (seen.has(key)) throw new TargetError(`${where}: duplicate target. List each target once.`)
     seen.add(key)
     targets.push(target)
@@ -52,12 +105,13 @@ export function parseTargets(text: string, currentRepository: string | undefined
   return targets
 }
 
-function parseLine(line: string, where: string, currentRepository: string | undefined): Target {
+function parseScope(line: string, where: string, currentRepository: string | undefined): Scope {
   const colon = line.indexOf(':')
   const kind = colon === -1 ? line : line.slice(0, colon)
   const rest = colon === -1 ? undefined : line.slice(colon + 1)
   switch (kind) {
-    case 'repository': {
+    case 'repository':
+    case 'dependabot': {
       const [owner, repo] = splitRepo(rest ?? thisRepository(where, currentRepository), where)
       return { kind, owner, repo }
     }
@@ -78,8 +132,23 @@ function parseLine(line: string, where: string, currentRepository: string | unde
       return { kind, owner, repo, environment }
     }
     case 'organization':
-    case 'dependabot':
-      throw new TargetError(`${where}: ${kind} targets are not supported yet. ${KINDS_HELP}.`)
+    case 'dependabot-organization': {
+      if (rest === undefined || !OWNER_PATTERN.test(rest)) {
+        throw new TargetError(`${where}: ${kind} targets name the organization: ${kind}:ORG (letters, digits and hyphens).`)
+      }
+      return { kind, org: rest }
+    }
+    case 'aws-secretsmanager': {
+      const hash = (rest ?? '').lastIndexOf('#')
+      const secretId = hash === -1 ? (rest ?? '') : rest!.slice(0, hash)
+      const key = hash === -1 ? undefined : rest!.slice(hash + 1)
+      if (!AWS_SECRET_NAME.test(secretId) && !AWS_SECRET_ARN.test(secretId)) {
+        throw new TargetError(`${where}: '${secretId}' is not a Secrets Manager secret name (letters, digits and /_+=.@-) or ARN.`)
+      }
+      if (key !== undefined && (key === '' || key.length > 256))
+        throw new TargetError(`${where}: the JSON key after # is 1 to 256 characters.`)
+      return { kind, secretId, key }
+    }
     default:
       throw new TargetError(`${where}: unknown target kind '${kind}'. ${KINDS_HELP}.`)
   }

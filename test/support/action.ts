@@ -27,6 +27,8 @@ export interface RunOptions {
   onSpawn?: (pid: number) => void
   /** Hard bound on the run; the test fails rather than hang. */
   timeoutMs?: number
+  /** Node options before the entry point (e.g. --import of a hook that records loaded modules). */
+  nodeArgs?: string[]
 }
 
 export interface RunResult {
@@ -61,7 +63,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   // The runner's naming: INPUT_ + upper case, spaces to underscores, hyphens kept.
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
 
-  const child = spawn(process.execPath, [ACTION_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ACTION_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   if (child.pid !== undefined) options.onSpawn?.(child.pid)
   let stdout = ''
   let stderr = ''

@@ -81,7 +81,18 @@ describe('readInputs', () => {
     [{ 'sqs-queue-url': 'https://example.com/123456789012/q' }, "Input sqs-queue-url: 'example.com' is not an SQS host"],
     [{ 'sqs-queue-url': 'arn:aws:sqs:us-east-1:123456789012:q' }, 'Input sqs-queue-url:'],
     [{ 'sqs-queue-url': 'https://sqs.us-east-1.amazonaws.com/q' }, 'is not an SQS queue URL'],
-    [{ targets: 'organization:octo' }, "Input targets: targets line 1 ('organization:octo'): organization targets are not supported yet"],
+    [
+      { targets: 'organization:octo/shop' },
+      "Input targets: targets line 1 ('organization:octo/shop'): organization targets name the organization",
+    ],
+    [{ targets: 'environment:production=GITHUB_X' }, "'GITHUB_X' is not a valid secret name: it starts with GITHUB_"],
+    [{ targets: 'repository=9X' }, "'9X' is not a valid secret name"],
+    [{ targets: 'repository\nrepository=LWA_CLIENT_SECRET' }, 'duplicate target'],
+    [{ targets: 'organization:octo', 'organization-visibility': 'selected' }, 'Input organization-repositories: is required'],
+    [{ 'organization-visibility': 'public' }, "Input organization-visibility: 'public' is not a visibility"],
+    [{ dispatch: 'repository_dispatch:' }, 'Input dispatch: dispatch line 1'],
+    [{ dispatch: 'workflow:deploy' }, 'name the workflow by its file name'],
+    [{ dispatch: 'push:main' }, "unknown kind 'push'"],
     [{ targets: 'bucket:x' }, "unknown target kind 'bucket'"],
     [{ targets: 'repository\nrepository:OCTO/shop' }, "targets line 2 ('repository:OCTO/shop'): duplicate target"],
     [{ targets: 'repository:not a repo' }, 'is not a repository in OWNER/REPO form'],
@@ -157,16 +168,41 @@ describe('readInputs', () => {
     expect(readInputs(read({ 'sqs-queue-url': url }), { ...custom, AWS_REGION: 'ap-south-1' }).awsRegion).toBe('ap-south-1')
   })
 
-  it('parses every target form', () => {
+  it('parses every target form, with per-target names', () => {
     const inputs = readInputs(
-      read({ targets: 'repository\nrepository:octo/other\n\nenvironment:prod:eu\nenvironment:octo/other:staging' }),
+      read({
+        targets: [
+          'repository',
+          'repository:octo/other',
+          '',
+          'environment:prod:eu',
+          'environment:octo/other:staging=STAGING_LWA_SECRET',
+          'organization:octo',
+          'dependabot',
+          'dependabot:octo/other=DEP_SECRET',
+          'dependabot-organization:octo',
+        ].join('\n'),
+      }),
       env,
     )
+    const named = (name?: string) => ({ secretName: name ?? 'LWA_CLIENT_SECRET', renamed: name !== undefined })
     expect(inputs.targets).toEqual([
-      { kind: 'repository', owner: 'octo', repo: 'shop' },
-      { kind: 'repository', owner: 'octo', repo: 'other' },
-      { kind: 'environment', owner: 'octo', repo: 'shop', environment: 'prod:eu' },
-      { kind: 'environment', owner: 'octo', repo: 'other', environment: 'staging' },
+      { kind: 'repository', owner: 'octo', repo: 'shop', ...named() },
+      { kind: 'repository', owner: 'octo', repo: 'other', ...named() },
+      { kind: 'environment', owner: 'octo', repo: 'shop', environment: 'prod:eu', ...named() },
+      { kind: 'environment', owner: 'octo', repo: 'other', environment: 'staging', ...named('STAGING_LWA_SECRET') },
+      { kind: 'organization', org: 'octo', ...named() },
+      { kind: 'dependabot', owner: 'octo', repo: 'shop', ...named() },
+      { kind: 'dependabot', owner: 'octo', repo: 'other', ...named('DEP_SECRET') },
+      { kind: 'dependabot-organization', org: 'octo', ...named() },
+    ])
+  })
+
+  it('parses dispatch lines', () => {
+    const inputs = readInputs(read({ dispatch: 'repository_dispatch:lwa-secret-rotated\nworkflow:octo/api:deploy.yml@release' }), env)
+    expect(inputs.dispatches).toEqual([
+      { kind: 'repository_dispatch', owner: 'octo', repo: 'shop', eventType: 'lwa-secret-rotated' },
+      { kind: 'workflow', owner: 'octo', repo: 'api', workflow: 'deploy.yml', ref: 'release' },
     ])
   })
 

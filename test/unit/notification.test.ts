@@ -45,6 +45,7 @@ describe('parseNotification', () => {
       eventTime: new Date('2024-01-10T22:09:17.456Z'),
       newSecretExpiresAt: '2024-07-08T22:09:17.198Z',
       oldSecretExpiresAt: '2024-01-17T22:09:17.180Z',
+      notificationId: '00000000-0000-0000-0000-000000000001',
     })
   })
 

@@ -16,7 +16,7 @@ const CLIENT = 'amzn1.application-oa2-client.test'
 /** A value in LWA's secret format, named by a label so that tests can tell secrets apart. */
 const S = (label: string) => `amzn1.oa2-cs.v1.${createHash('sha256').update(label).digest('hex')}`
 const HOUR = 3_600_000
-const TARGET: Target = { kind: 'repository', owner: 'octo', repo: 'shop' }
+const TARGET: Target = { kind: 'repository', owner: 'octo', repo: 'shop', secretName: 'LWA_CLIENT_SECRET', renamed: false }
 
 class FakeClock implements Clock {
   t = 1_700_000_000_000
@@ -125,10 +125,10 @@ function setup(options: { rotate?: Array<SpApiError | 'ok'>; deliverAfterMs?: nu
   }
   const store: SecretStore = {
     check: () => Promise.resolve(),
-    write: (_t, _n, value) => {
+    write: (_t, value) => {
       const existed = stored.has('repo')
       stored.set('repo', { value, at: clock.t })
-      return Promise.resolve(existed ? 'updated' : 'created')
+      return Promise.resolve({ status: existed ? 'updated' : 'created' })
     },
     updatedAt: () => Promise.resolve(stored.get('repo')?.at),
   }
@@ -146,7 +146,6 @@ function setup(options: { rotate?: Array<SpApiError | 'ok'>; deliverAfterMs?: nu
     currentSecret: 'old',
     refreshToken: undefined,
     verify: true,
-    secretName: 'LWA_CLIENT_SECRET',
     targets: [TARGET],
     receiveTimeoutMs: 300_000,
   }

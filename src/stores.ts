@@ -1,0 +1,18 @@
+/**
+ * One SecretStore for the core over every kind of target: GitHub kinds go to the GitHub store, Secrets
+ * Manager targets to the Secrets Manager store, which (with its SDK) is imported only when such a target
+ * is first used, so a run with GitHub targets only never loads it.
+ */
+import type { SecretStore } from './github.js'
+import type { Target } from './targets.js'
+
+export function routeStores(github: SecretStore, secretsManager: () => Promise<SecretStore>): SecretStore {
+  let aws: Promise<SecretStore> | undefined
+  const storeFor = async (target: Target): Promise<SecretStore> =>
+    target.kind === 'aws-secretsmanager' ? (aws ??= secretsManager()) : github
+  return {
+    check: async (target) => (await storeFor(target)).check(target),
+    write: async (target, value, versionKey) => (await storeFor(target)).write(target, value, versionKey),
+    updatedAt: async (target) => (await storeFor(target)).updatedAt(target),
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * AWS Secrets Manager targets, end to end through the bundled action against the Secrets Manager simulator
+ * (which checks every request against the service's model): the whole value or one key of a JSON object,
+ * beside a GitHub target; a resumed run repeating the same version; a missing secret, a denied write and a
+ * value that is not JSON. Each case asserts the versions and labels the simulator holds and what the queue
+ * holds. The cases only wait, so they run concurrently.
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { startSecretsManagerSim, type SecretsManagerSim } from '../sim/secrets-manager.ts'
+import { createWorld, REPO, type World } from '../support/world.ts'
+
+async function withWorld(
+  body: (world: World, sm: SecretsManagerSim, env: Record<string, string>) => Promise<void>,
+  options?: Parameters<typeof createWorld>[0],
+): Promise<void> {
+  const world = await createWorld(options)
+  const sm = await startSecretsManagerSim()
+  try {
+    await body(world, sm, { AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.url })
+    expect(sm.violations, 'requests that do not match the Secrets Manager model').toEqual([])
+  } finally {
+    await Promise.allSettled([world.close(), sm.close()])
+  }
+}
+
+describe.concurrent('Secrets Manager targets', () => {
+  it('writes the whole value, and one key of a JSON object keeping the others, beside a GitHub target', () =>
+    withWorld(async (world, sm, env) => {
+      sm.createSecret('sp-api/lwa-client-secret', 'old value')
+      const json = { clientId: world.clientId, clientSecret: world.initialSecret, refreshToken: world.refreshToken, region: 'eu' }
+      const { arn } = sm.createSecret('sp-api/credentials', JSON.stringify(json))
+      const targets = `repository\naws-secretsmanager:sp-api/lwa-client-secret\naws-secretsmanager:${arn}#clientSecret`
+      const run = await world.run({ inputs: world.inputs({ targets }), env })
+      expect(run.code, run.stdout).toBe(0)
+
+      const secret = world.amazon.currentSecret(world.clientId)
+      expect(world.stored()).toBe(secret)
+      const plain = sm.current('sp-api/lwa-client-secret')
+      expect(plain.value).toBe(secret)
+      expect(sm.versions('sp-api/lwa-client-secret').find((v) => v.labels.includes('AWSPREVIOUS'))?.value).toBe('old value')
+      expect(JSON.parse(sm.current('sp-api/credentials').value!)).toEqual({ ...json, clientSecret: secret })
+      expect(world.pendingSecrets()).toEqual([])
+      expect(run.summary).toContain(`| \`aws-secretsmanager:sp-api/lwa-client-secret\` | updated (version ${plain.versionId}) |`)
+      expect(JSON.parse(run.outputs['updated-targets']!)).toContain(`aws-secretsmanager:${arn}#clientSecret`)
+    }))
+
+  it('a resumed run repeats the same version instead of making a second one', () =>
+    withWorld(async (world, sm, env) => {
+      sm.createSecret('lwa', 'old value')
+      const inputs = world.inputs({ targets: 'aws-secretsmanager:lwa\nenvironment:production' })
+      world.github.failNext(
+        { method: 'PUT', path: /\/environments\// },
+        { status: 403, body: { message: 'Resource not accessible by integration' } },
+      )
+      const first = await world.run({ inputs, env })
+      expect(first.code).toBe(1)
+      const secret = world.amazon.currentSecret(world.clientId)
+      expect(sm.current('lwa').value).toBe(secret)
+      expect(world.pendingSecrets()).toEqual([secret])
+      const version = sm.current('lwa').versionId
+
+      const second = await world.run({ inputs, env })
+      expect(second.code, second.stdout).toBe(0)
+      expect(second.outputs.result).toBe('resumed')
+      expect(sm.current('lwa').versionId).toBe(version)
+      expect(sm.versions('lwa')).toHaveLength(2)
+      expect(world.stored(`${REPO}:production`)).toBe(secret)
+    }))
+
+  it('a missing secret stops the preflight: nothing rotated', () =>
+    withWorld(async (world, _sm, env) => {
+      const run = await world.run({ inputs: world.inputs({ targets: 'repository\naws-secretsmanager:nowhere' }), env })
+      expect(run.code).toBe(1)
+      expect(run.errors.join('\n')).toContain('aws-secretsmanager:nowhere: the secret does not exist')
+      expect(world.amazon.rotateCalls()).toBe(0)
+    }))
+
+  it('a value that is not a JSON object stops the preflight for a #KEY target', () =>
+    withWorld(async (world, sm, env) => {
+      sm.createSecret('plain', 'just a string')
+      const run = await world.run({ inputs: world.inputs({ targets: 'aws-secretsmanager:plain#clientSecret' }), env })
+      expect(run.code).toBe(1)
+      expect(run.errors.join('\n')).toContain("the secret's value is not a JSON object")
+      expect(world.amazon.rotateCalls()).toBe(0)
+    }))
+
+  it('a denied write fails the run and keeps the message; the re-run completes', () =>
+    withWorld(async (world, sm, env) => {
+      sm.createSecret('lwa', 'old value')
+      const lift = sm.deny('PutSecretValue', 'lwa')
+      const inputs = world.inputs({ targets: 'repository\naws-secretsmanager:lwa' })
+      const first = await world.run({ inputs, env })
+      expect(first.code).toBe(1)
+      expect(first.errors.join('\n')).toContain('secretsmanager:PutSecretValue')
+      const secret = world.amazon.currentSecret(world.clientId)
+      expect(world.pendingSecrets()).toEqual([secret])
+      expect(sm.current('lwa').value).toBe('old value')
+
+      lift()
+      const second = await world.run({ inputs, env })
+      expect(second.code, second.stdout).toBe(0)
+      expect(sm.current('lwa').value).toBe(secret)
+      expect(world.amazon.rotations(world.clientId)).toBe(1)
+    }))
+})
+
+describe.concurrent('loading', () => {
+  const dist = fileURLToPath(new URL('../../dist/', import.meta.url))
+  const hook = fileURLToPath(new URL('../support/module-log.ts', import.meta.url))
+  // The bundle chunk that holds the Secrets Manager client.
+  const chunk = readdirSync(dist).find(
+    (f) => /^\d+\.index\.js$/.test(f) && readFileSync(join(dist, f), 'utf8').includes('SecretsManagerClient'),
+  )
+
+  const loaded = async (world: World, targets: string, env: Record<string, string>) => {
+    const log = join(mkdtempSync(join(tmpdir(), 'modules-')), 'log')
+    writeFileSync(log, '')
+    const run = await world.run({ inputs: world.inputs({ targets }), env: { ...env, MODULE_LOG: log }, nodeArgs: ['--import', hook] })
+    expect(run.code, run.stdout).toBe(0)
+    return readFileSync(log, 'utf8')
+  }
+
+  it('a run with GitHub targets only never loads the Secrets Manager client', () =>
+    withWorld(
+      async (world, sm, env) => {
+        expect(chunk, 'the Secrets Manager client is a chunk of its own').toBeDefined()
+        expect(await loaded(world, 'repository', env)).not.toContain(`/dist/${chunk}`)
+        sm.createSecret('lwa', 'old value')
+        expect(await loaded(world, 'aws-secretsmanager:lwa', env)).toContain(`/dist/${chunk}`)
+      },
+      { amazon: { usagePlanIntervalMs: 1_000 } },
+    ))
+})
