@@ -18,12 +18,16 @@ interface ActionYml {
 }
 const action = parse(read('action.yml')) as ActionYml
 
-/** The rows of the first Markdown table after `heading` and before the next heading, as trimmed cells. */
-function tableAfter(heading: string): string[][] {
+/** The text after `heading` and before the next heading. */
+function sectionAfter(heading: string): string {
   const start = readme.indexOf(`\n${heading}\n`)
   expect(start, `README has a '${heading}' section`).toBeGreaterThan(-1)
-  const section = readme.slice(start + heading.length + 2).split(/\n#{1,6} /)[0]!
-  const rows = section
+  return readme.slice(start + heading.length + 2).split(/\n#{1,6} /)[0]!
+}
+
+/** The rows of the first Markdown table after `heading` and before the next heading, as trimmed cells. */
+function tableAfter(heading: string): string[][] {
+  const rows = sectionAfter(heading)
     .split('\n')
     .filter((line) => line.startsWith('|'))
     // Cells are split on pipes that Markdown does not escape.
@@ -56,6 +60,21 @@ describe('README inputs and outputs', () => {
       described: true,
     }))
     expect(rows).toEqual(expected)
+  })
+
+  it('shows a with: block of every input of action.yml once, in order, with its default', () => {
+    const block = /```yaml\n([\s\S]*?)```/.exec(sectionAfter('### Inputs'))?.[1]
+    expect(block, "a yaml block under '### Inputs'").toBeDefined()
+    // yaml refuses duplicate keys, so each input appears once.
+    const [step] = parse(block!) as Array<{ with: Record<string, string | number | boolean | null> }>
+    const listed = step!.with
+    expect(Object.keys(listed)).toEqual(Object.keys(action.inputs))
+    for (const [name, input] of Object.entries(action.inputs)) {
+      // A required input has no default: the block shows where its value usually comes from, marked required.
+      const line = block!.split('\n').find((l) => l.trimStart().startsWith(`${name}:`))
+      if (input.required) expect(line, name).toMatch(/ # required$/)
+      else expect(String(listed[name] ?? ''), name).toBe(input.default ?? '')
+    }
   })
 
   it('lists every output of action.yml once, in order', () => {
