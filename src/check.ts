@@ -3,6 +3,7 @@
  * nothing changed. It never rotates, never writes a secret or a variable, and holds a message no longer than
  * one look: whatever it receives goes back to the queue at once.
  */
+import { FUTURE_TOLERANCE_MS } from './candidates.js'
 import { daysLeft, parseRecordedExpiry, WARN_WITHIN_MS } from './expiry.js'
 import { isSecretFormat, parseNotification } from './notification.js'
 import { amazonMaySend } from './queue-policy.js'
@@ -73,7 +74,8 @@ export async function check(plan: Plan, deps: Omit<Deps, 'spApi'>): Promise<Chec
               detail: `retention ${days} days: set MessageRetentionPeriod to at least 691200 s (8 days); 14 days is the maximum.`,
             },
       )
-      if (stats.policy !== undefined) {
+      {
+        // No Policy attribute means no policy: then Amazon cannot send either.
         const verdict = amazonMaySend(stats.policy)
         checks.push({
           name: "The queue policy lets Amazon's notifications in",
@@ -89,7 +91,15 @@ export async function check(plan: Plan, deps: Omit<Deps, 'spApi'>): Promise<Chec
           await Promise.allSettled(messages.map((m) => queue.setVisibility(m, 0)))
           const ours = messages.filter((m) => {
             const n = parseNotification(m.body)
-            if (n.kind === 'new-secret' && isSecretFormat(n.newSecret) && n.clientId === plan.clientId) log.mask(n.newSecret)
+            // Masked as a rotation would: only a value in LWA's format that is not dated in the future.
+            if (
+              n.kind === 'new-secret' &&
+              n.clientId === plan.clientId &&
+              isSecretFormat(n.newSecret) &&
+              n.eventTime.getTime() <= deps.clock.now() + FUTURE_TOLERANCE_MS
+            ) {
+              log.mask(n.newSecret)
+            }
             return (n.kind === 'new-secret' || n.kind === 'new-secret-unreadable') && n.clientId === plan.clientId
           })
           return ours.length

@@ -32,11 +32,13 @@ export function dueAt(expiresAt: Date, windowMs: number): Date {
 }
 
 /**
- * The expiry to plan by: the recorded one, brought forward by an expiry notification that names an earlier
+ * The expiry to plan by: the recorded one (unless it lies beyond a secret's lifetime), brought forward by an expiry notification that names an earlier
  * time. A notification can never push a known expiry later (anyone who can send to the queue could then
  * postpone rotation past the real deadline); with nothing recorded, it is taken when within a secret's lifetime.
  */
 export function plannedExpiry(recorded: Date | undefined, notified: Date[], now: number): Date | undefined {
+  // A record further out than a secret's lifetime was not written by a rotation: the expiry is unknown.
+  if (recorded && recorded.getTime() > now + MAX_LIFETIME_MS) recorded = undefined
   const plausible = notified.filter((d) => d.getTime() <= now + MAX_LIFETIME_MS)
   const earliest = plausible.reduce<Date | undefined>((a, b) => (a && a <= b ? a : b), undefined)
   if (!recorded) return earliest

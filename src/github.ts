@@ -5,15 +5,16 @@
  * repositories exactly; a new one gets the visibility of organization-visibility.
  */
 import { GitHubError, request, type Octokit } from './octokit.js'
-import { seal } from './seal.js'
+import { loadSodium, seal } from './seal.js'
 import { formatScope, type Target } from './targets.js'
 
 export interface SecretStore {
   /** Reads the target's public key (and, for new organization secrets, resolves the selected repositories): proves the target is reachable. */
   check(target: Target): Promise<void>
   /**
-   * Writes the value under the target's secret name; idempotent. `versionKey` is the same for every run that
-   * stores one notification's secret (targets that version their writes use it).
+   * Writes the value under the target's secret name, and resolves only once the write is confirmed;
+   * idempotent. `versionKey` is the same for every run that stores one notification's secret (targets that
+   * version their writes use it).
    */
   write(target: Target, value: string, versionKey: string): Promise<{ status: 'created' | 'updated'; version?: string | undefined }>
   /** When the target's secret was last written (epoch ms), or undefined when it does not exist. */
@@ -28,6 +29,9 @@ export interface OrganizationDefaults {
   /** With `selected`: repository names (in the organization) that may use a secret this action creates. */
   repositories: string[]
 }
+
+/** GitHub's timestamps have whole seconds, and two clocks never agree exactly. */
+const CLOCK_TOLERANCE_MS = 5_000
 
 interface PublicKey {
   key_id: string
@@ -158,10 +162,13 @@ export function createGitHubStore(
 
   return {
     async check(target) {
+      // The key check proves the target; libsodium loads meanwhile, ready for the writes.
+      void loadSodium().catch(() => {})
       const { org } = routes(target)
       await Promise.all([publicKey(target), org && defaults.visibility === 'selected' ? defaultSelection(target, org) : undefined])
     },
     async write(target, value) {
+      const since = Date.now() - CLOCK_TOLERANCE_MS
       let status: number
       try {
         status = await put(target, value, await publicKey(target))
@@ -169,6 +176,15 @@ export function createGitHubStore(
         // 422 can mean GitHub rotated the target's key since we read it: read it again and retry once.
         if (!(error instanceof GitHubError && error.status === 422)) throw error
         status = await put(target, value, await publicKey(target, true))
+      }
+      // A write counts only once GitHub shows it: the secret's metadata, read back, has moved.
+      const after = await metadata(target)
+      const updatedAt = after ? Date.parse(after.updated_at) : undefined
+      if (updatedAt === undefined || updatedAt < since) {
+        throw new GitHubError(
+          0,
+          `GitHub accepted the write, but reading the secret back shows ${updatedAt === undefined ? 'no such secret' : `it last updated ${after!.updated_at}`}`,
+        )
       }
       return { status: status === 201 ? 'created' : 'updated' }
     },

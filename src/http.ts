@@ -1,9 +1,11 @@
 /**
  * HTTP for the Amazon endpoints: undici with a timeout on every request and undici's RetryAgent for
- * transient failures (retry-after honoured, attempts bounded). Each caller states which failures are safe
- * to repeat: a token request always is, a rotation only when Amazon certainly did not act on it.
+ * transient failures (retry-after honoured, attempts bounded), through the runner's proxy if it sets one
+ * (src/proxy.ts). Each caller states which failures are safe to repeat: a token request always is, a
+ * rotation only when Amazon certainly did not act on it.
  */
-import { Agent, RetryAgent, type Dispatcher } from 'undici'
+import { RetryAgent, type Dispatcher } from 'undici'
+import { createDispatcher } from './proxy.js'
 
 export interface HttpResponse {
   status: number
@@ -39,7 +41,8 @@ export function createHttpClient(options: {
   onRetry?: (what: string, delayMs: number, attempt: number) => void
 }): HttpClient {
   const { timeoutMs, retry, onRetry } = options
-  const agent = new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs })
+  // A plain Agent, or undici's EnvHttpProxyAgent when the runner sets a proxy.
+  const agent = createDispatcher(timeoutMs)
   const dispatcher = new RetryAgent(agent, {
     maxRetries: retry.retries,
     methods: ['POST'],

@@ -259,8 +259,9 @@ function parseBoolean(name: string, value: string): boolean {
   throw new InputError(name, `'${value}' is not a boolean: use true or false.`)
 }
 
+/** Loopback by address or by name: localhost and every name under .localhost (RFC 6761 reserves them for loopback). */
 function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname)
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname)
 }
 
 /** A URL's host for an error text, or a placeholder: never the URL itself, which may carry credentials. */

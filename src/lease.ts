@@ -9,6 +9,8 @@ import type { Queue, QueueMessage } from './queue.js'
 export class Lease<T> {
   private held: Array<{ message: QueueMessage; value: T }> = []
   private timer: NodeJS.Timeout | undefined
+  /** Lease extensions still on their way: a release or delete must not race one. */
+  private pending: Array<Promise<unknown>> = []
 
   constructor(
     private readonly queue: Queue,
@@ -24,9 +26,17 @@ export class Lease<T> {
     return this.held.length
   }
 
-  async hold(message: QueueMessage, value: T): Promise<void> {
+  /**
+   * Takes a received message (still hidden for the receive's visibility timeout) and extends its lease in
+   * the background: nothing waits for that round trip; settling does.
+   */
+  hold(message: QueueMessage, value: T): void {
     this.held.push({ message, value })
-    await this.queue.setVisibility(message, this.seconds)
+    this.pending.push(
+      this.queue
+        .setVisibility(message, this.seconds)
+        .catch(() => this.warn('Could not extend the visibility of a held message; it may reappear early.')),
+    )
     // Renew at a third of the lease so that one slow or failed renewal does not expose the message.
     this.timer ??= setInterval(() => void this.renew(), (this.seconds * 1000) / 3).unref()
   }
@@ -43,6 +53,7 @@ export class Lease<T> {
   async settle(decide: (value: T) => 'delete' | 'release'): Promise<{ deleted: number; failed: number; released: number }> {
     clearInterval(this.timer)
     this.timer = undefined
+    await Promise.all(this.pending.splice(0))
     const held = this.held
     this.held = []
     const plan = held.map((h) => ({ ...h, action: decide(h.value) }))

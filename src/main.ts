@@ -4,18 +4,18 @@
 import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { check, type CheckReport } from './check.js'
-import { createGitHubStore } from './github.js'
-import { createDispatcher } from './github-dispatch.js'
-import { routeStores } from './stores.js'
-import { createOctokit } from './octokit.js'
-import { createExpiryRecord } from './variables.js'
+import type { Dispatcher } from './dispatch.js'
+import type { SecretStore } from './github.js'
 import { AMBIGUOUS_ERRORS, createHttpClient, NOT_SENT_ERRORS } from './http.js'
 import { readInputs, SECRET_INPUTS } from './inputs.js'
+import { lazily } from './lazy.js'
 import { createLwa } from './lwa.js'
-import { createQueue } from './queue.js'
+import type { Queue } from './queue.js'
 import { rotate, RotationFailed, type Log, type Report } from './rotation.js'
 import { createSpApi } from './sp-api.js'
+import { routeStores } from './stores.js'
 import { expiryAlerts, renderCheck, renderFailure, renderSummary } from './summary.js'
+import type { ExpiryRecord } from './variables.js'
 
 const REQUEST_TIMEOUT_MS = 30_000
 /** LWA answers token requests in well under a second; a slow one is retried sooner. */
@@ -68,7 +68,21 @@ export async function run(): Promise<void> {
       () => spApiHttp.close(),
     )
 
-    const octokit = createOctokit({ token: inputs.githubToken, baseUrl: inputs.githubApiUrl, warn: log.warning, info: log.info })
+    // The AWS SDK and Octokit load on first use, beside the first LWA request (see lazy.ts).
+    const github = lazyOnce(async () => {
+      const [{ createOctokit }, { createGitHubStore }, { createExpiryRecord }, { createDispatcher }] = await Promise.all([
+        import('./octokit.js'),
+        import('./github.js'),
+        import('./variables.js'),
+        import('./github-dispatch.js'),
+      ])
+      const octokit = createOctokit({ token: inputs.githubToken, baseUrl: inputs.githubApiUrl, warn: log.warning, info: log.info })
+      return {
+        store: createGitHubStore(octokit, { visibility: inputs.organizationVisibility, repositories: inputs.organizationRepositories }),
+        expiry: (name: string) => createExpiryRecord(octokit, { repository: inputs.repository!, name }),
+        dispatcher: createDispatcher(octokit),
+      }
+    })
     const plan = {
       clientId: inputs.clientId,
       currentSecret: inputs.clientSecret,
@@ -81,18 +95,19 @@ export async function run(): Promise<void> {
       runUrl: runUrl(process.env),
       signal: cancel.signal,
     }
+    const expiryVariable = inputs.expiryVariable
     const deps = {
       lwa: createLwa({ endpoint: inputs.lwaEndpoint, clientId: inputs.clientId, http: lwaHttp, mask: log.mask }),
       spApi: createSpApi({ endpoint: inputs.spApiEndpoint, http: spApiHttp }),
-      queue: createQueue({ url: inputs.queueUrl, region: inputs.awsRegion }),
+      queue: lazily<Queue>(async () => (await import('./queue.js')).createQueue({ url: inputs.queueUrl, region: inputs.awsRegion })),
       store: routeStores(
-        createGitHubStore(octokit, { visibility: inputs.organizationVisibility, repositories: inputs.organizationRepositories }),
+        lazily<SecretStore>(async () => (await github()).store),
         async () => (await import('./secrets-manager.js')).createSecretsManagerStore({ region: inputs.awsRegion, mask: log.mask }),
       ),
-      dispatcher: createDispatcher(octokit),
-      expiry: inputs.expiryVariable
-        ? createExpiryRecord(octokit, { repository: inputs.repository!, name: inputs.expiryVariable })
+      expiry: expiryVariable
+        ? lazily<ExpiryRecord>(async () => (await github()).expiry(expiryVariable), { name: expiryVariable })
         : undefined,
+      dispatcher: lazily<Dispatcher>(async () => (await github()).dispatcher),
       log,
       clock: { now: () => Date.now(), sleep: (ms: number, signal?: AbortSignal) => sleep(ms, undefined, { signal }) },
     }
@@ -121,6 +136,12 @@ export async function run(): Promise<void> {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal)
     await Promise.allSettled(closers.map((close) => close()))
   }
+}
+
+/** A promise-returning factory that runs once. */
+function lazyOnce<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined
+  return () => (made ??= make())
 }
 
 /** This workflow run's page, from the runner's environment. */

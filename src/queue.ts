@@ -9,6 +9,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs'
+import { awsRequestHandler } from './proxy.js'
 import { networkCause, remoteText } from './remote-text.js'
 
 export interface QueueMessage {
@@ -52,8 +53,9 @@ export function createQueue(options: { url: string; region: string }): Queue {
     useQueueUrlAsEndpoint: false,
     // The SDK's standard retry mode covers throttling and 5xx; bound the attempts and every request.
     maxAttempts: 5,
-    // Long polls last up to 20 s, so a request may take that long before it is late.
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+    // Long polls last up to 20 s, so a request may take that long before it is late. Through the runner's
+    // proxy, if it sets one.
+    requestHandler: awsRequestHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
   })
   const QueueUrl = options.url
   const send = async <T>(action: string, run: () => Promise<T>): Promise<T> => {

@@ -144,6 +144,10 @@ class Rotation {
   private backoffMs = 0
   /** Amazon's expiry notifications for this client: consumed once their content is recorded (invariant 3). */
   private readonly expiryNotices: Lease<Date>
+  /** The background rest of the last look at the queue, if one is running: awaited before the lease is settled. */
+  private draining: Promise<void> = Promise.resolve()
+  /** The first look at the queue, made beside the preflight. */
+  private firstLook: Promise<void> | undefined
   /** The expiry variable's value at the preflight (undefined: none, unreadable, or tracking off). */
   private recorded: Date | undefined
 
@@ -168,6 +172,12 @@ class Rotation {
   async run(): Promise<Report> {
     const { plan, report } = this
     try {
+      this.startedAt = this.deps.clock.now()
+      this.deadline = this.startedAt + plan.receiveTimeoutMs
+      // The first look for a waiting message runs beside the preflight: it changes nothing, and whatever it
+      // holds goes back to the queue if the preflight fails.
+      this.firstLook = this.pass(1)
+      this.firstLook.catch(() => {}) // a failure here is the preflight's to report (the queue check)
       const token = await this.step('preflight', 'Preflight', () => this.preflight())
       const start = await this.step('resume or rotate', 'Resume or rotate', () => this.resumeOrRotate(token))
       report.result = start.decision
@@ -188,8 +198,10 @@ class Rotation {
       report.secretExpiresAt = secret.newSecretExpiresAt
       report.previousSecretExpiresAt = secret.oldSecretExpiresAt
       await this.step('store', 'Store the new secret', () => this.store(secret))
+      // Every target holds the new secret: deleting its messages and recording its expiry do not wait for each other.
+      const recorded = this.recordExpiry(secret.newSecretExpiresAt)
       await this.step('commit', 'Commit', () => this.commit(secret))
-      await this.step('report', 'Record the expiry', () => this.recordExpiry(secret.newSecretExpiresAt))
+      await this.step('report', 'Record the expiry', () => recorded)
       if (plan.dispatches?.length) await this.step('report', 'Start deploys', () => this.dispatch(secret))
       return report
     } catch (error) {
@@ -199,6 +211,8 @@ class Rotation {
       throw new RotationFailed(failureMessage(this.phase, cause, report), report)
     } finally {
       // On any failure every message goes back to the queue at once, for the next run.
+      await this.firstLook?.catch(() => {})
+      await this.draining
       if (!this.committed) await this.lease.release()
       await this.expiryNotices.release() // those not consumed by a recorded expiry
       if (this.recorded) report.currentSecretExpiresAt ??= this.recorded.toISOString()
@@ -269,12 +283,12 @@ class Rotation {
   private async resumeOrRotate(token: string): Promise<Start> {
     const { plan, deps } = this
     const { clock, log } = deps
-    this.startedAt = clock.now()
-    this.deadline = this.startedAt + plan.receiveTimeoutMs
     // Set once another run may be at work on this application: messages in flight, or Amazon refused a call.
     let contended = false
     for (let attempt = 1; ;) {
-      await this.pass(1)
+      if (this.firstLook) await this.firstLook
+      else await this.pass(1)
+      this.firstLook = undefined
       if (this.untried().length) {
         log.info('Found a new secret from an unfinished rotation in the queue; checking it before deciding to rotate.')
         const chosen = await this.choose()
@@ -286,6 +300,7 @@ class Rotation {
       this.refuseToPassYoung()
       if (attempt === 1 && !contended && this.notDue()) return { decision: 'skipped', reason: 'not due' }
 
+      await this.draining // what the rest of the look holds is not in flight elsewhere
       const { inFlight } = await deps.queue.stats()
       // What this run holds itself (stale and forged claims, expiry notices) is not another consumer's.
       const elsewhere = inFlight - this.lease.size - this.expiryNotices.size
@@ -519,26 +534,19 @@ class Rotation {
   }
 
   /**
-   * 5. Write every target, then read each one's metadata back: a write counts only once GitHub shows it
-   * (updated_at moved). A target that fails does not stop the others; each outcome is logged as it happens,
-   * so a stopped run's log shows how far it got.
+   * 5. Write every target; each store confirms its own write (GitHub: the secret's metadata read back shows
+   * the update; Secrets Manager: the version is AWSCURRENT). A target that fails does not stop the others;
+   * each outcome is logged as it happens, so a stopped run's log shows how far it got.
    */
   private async store(chosen: Candidate): Promise<void> {
     const { plan, deps, report } = this
     const secret = chosen.secret!
     const key = versionKey(chosen, plan.clientId)
-    const since = deps.clock.now() - CLOCK_TOLERANCE_MS
     await Promise.all(
       plan.targets.map(async (target, i) => {
         const entry = report.targets[i]!
         try {
           const { status, version } = await deps.store.write(target, secret, key)
-          const updatedAt = await deps.store.updatedAt(target)
-          if (updatedAt === undefined || updatedAt < since) {
-            throw new Error(
-              `GitHub accepted the write, but reading the secret back shows ${updatedAt === undefined ? 'no such secret' : `it last updated ${new Date(updatedAt).toISOString()}`}`,
-            )
-          }
           entry.status = status
           if (version) entry.version = version
           deps.log.info(
@@ -562,36 +570,40 @@ class Rotation {
    * stale ones. Young claims for another value stay for the next run.
    */
   private async commit(chosen: Candidate): Promise<void> {
+    await this.draining
     this.committed = true
     const { deleted, failed, released } = await this.lease.settle((c) => (deletable(c, chosen, this.plan.verify) ? 'delete' : 'release'))
     this.deps.log.info(
       `Every target holds the new secret; deleted ${deleted} new-secret message(s) for this client from the queue` +
-        `${failed ? ` (${failed} could not be deleted and will be cleared by a later run)` : ''}` +
+        `${failed ? ` (${failed} could not be deleted: they reappear, and a later run stores the same value again; check that the credentials may sqs:DeleteMessage)` : ''}` +
         `${released ? `, left ${released} for a later run` : ''}.`,
     )
   }
 
   /**
    * One look at the queue: receive until nothing new arrives; hold every claim for this client, give back
-   * everything else at once. After a look that found only others' messages, wait longer before the next.
+   * everything else at once. Once a claim not judged yet is in hand, the rest of the queue is drained in the
+   * background (for duplicates and older claims) beside verification and the writes, not before them; the
+   * commit waits for it. After a look that found only others' messages, wait longer before the next.
    */
   private async pass(firstWaitSeconds: number): Promise<void> {
     const { plan, deps } = this
     if (this.backoffMs) await deps.clock.sleep(Math.max(0, Math.min(this.backoffMs, this.deadline - deps.clock.now() - 1_000)), plan.signal)
     const foreign: QueueMessage[] = []
     let ours = 0
+    let rest = MAX_RECEIVES_PER_PASS
     try {
-      let wait = firstWaitSeconds
-      for (let i = 0; i < MAX_RECEIVES_PER_PASS; i++) {
-        const batch = await deps.queue.receive(wait, PASS_VISIBILITY_SECONDS, plan.signal)
-        if (batch.length === 0) break
-        for (const message of batch) {
-          if (await this.take(message)) ours++
-          else foreign.push(message)
-        }
-        // Drain what else is there; a 1 s wait makes SQS look at all of its servers.
-        wait = 1
+      const batch = await deps.queue.receive(firstWaitSeconds, PASS_VISIBILITY_SECONDS, plan.signal)
+      rest--
+      for (const message of batch) {
+        if (this.take(message)) ours++
+        else foreign.push(message)
       }
+      if (batch.length && this.untried().length) {
+        this.draining = this.drain(rest, foreign.splice(0))
+        return
+      }
+      if (batch.length) ours += await this.receiveRest(rest, foreign)
     } finally {
       await Promise.allSettled(foreign.map((m) => deps.queue.setVisibility(m, 0)))
     }
@@ -599,8 +611,36 @@ class Rotation {
       foreign.length && !ours ? Math.min(this.backoffMs ? this.backoffMs * 2 : FOREIGN_BACKOFF_MS.first, FOREIGN_BACKOFF_MS.max) : 0
   }
 
+  /** Receives until the queue has nothing more (a 1 s wait makes SQS look at all of its servers); returns how many were ours. */
+  private async receiveRest(receives: number, foreign: QueueMessage[]): Promise<number> {
+    let ours = 0
+    for (let i = 0; i < receives; i++) {
+      // Not cancelled half way: a long poll whose connection is dropped may still take a message on the
+      // server side, hiding it from everyone for a while. A 1 s poll is allowed to finish, then released.
+      if (this.plan.signal?.aborted) break
+      const batch = await this.deps.queue.receive(1, PASS_VISIBILITY_SECONDS)
+      if (batch.length === 0) break
+      for (const message of batch) {
+        if (this.take(message)) ours++
+        else foreign.push(message)
+      }
+    }
+    return ours
+  }
+
+  /** The rest of a look, in the background: never fails the run (what it misses, a later run finds). */
+  private async drain(receives: number, foreign: QueueMessage[]): Promise<void> {
+    try {
+      await this.receiveRest(receives, foreign)
+    } catch (error) {
+      if (!this.plan.signal?.aborted) this.deps.log.info(`Looking for duplicates in the queue stopped early: ${errorText(error)}`)
+    } finally {
+      await Promise.allSettled(foreign.map((m) => this.deps.queue.setVisibility(m, 0)))
+    }
+  }
+
   /** Holds a message that claims a new secret for this client (judging what it can on its face); false for any other. */
-  private async take(message: QueueMessage): Promise<boolean> {
+  private take(message: QueueMessage): boolean {
     const { plan, deps } = this
     const n = parseNotification(message.body)
     const claim = n.kind === 'new-secret' || n.kind === 'new-secret-unreadable' ? n : undefined
@@ -616,7 +656,7 @@ class Rotation {
         candidate.state = 'forged'
         deps.log.warning(
           `Ignored ${describe(candidate)}: it claims a new secret for this client, but ${forged}, so it did not come from Amazon. ` +
-            'It is never stored, and it is deleted when this run commits. See the README on locking the queue policy down.',
+            'It is never stored; a run that stores a verified secret deletes it. See docs/security.md on locking the queue policy down.',
         )
       } else if (candidate.secret === undefined || !isSecretFormat(candidate.secret)) {
         candidate.state = isStale(candidate, now) ? 'stale' : 'young'
@@ -624,12 +664,12 @@ class Rotation {
           `${describe(candidate)} names this client but ${candidate.unreadable}; ${candidate.state === 'stale' ? 'it is over an hour old: stale, cleared when this run commits' : 'it is kept in the queue'}.`,
         )
       }
-      await this.lease.hold(message, candidate)
+      this.lease.hold(message, candidate)
       return true
     }
     if (n.kind === 'secret-expiry' && n.clientId === plan.clientId) {
       deps.log.info(`Amazon's expiry notification ${message.messageId}: the current secret expires ${n.expiresAt.toISOString()}.`)
-      await this.expiryNotices.hold(message, n.expiresAt)
+      this.expiryNotices.hold(message, n.expiresAt)
       return true
     }
     if (n.kind === 'invalid' && !this.reported.has(message.messageId)) {

@@ -7,6 +7,7 @@
  */
 import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { createHash } from 'node:crypto'
+import { awsRequestHandler } from './proxy.js'
 import { failureCause, networkCause, remoteText } from './remote-text.js'
 import type { SecretStore } from './github.js'
 import { awsRegionOf, formatScope, type Target } from './targets.js'
@@ -22,7 +23,12 @@ export function createSecretsManagerStore(options: { region: string | undefined;
     if (!region) throw new Error(`${formatScope(target)}: no AWS region: name the secret by its ARN, or set AWS_REGION.`)
     let c = clients.get(region)
     if (!c) {
-      c = new SecretsManagerClient({ region, maxAttempts: 5, requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } })
+      c = new SecretsManagerClient({
+        region,
+        maxAttempts: 5,
+        // Through the runner's proxy, if it sets one.
+        requestHandler: awsRequestHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
+      })
       clients.set(region, c)
     }
     return c

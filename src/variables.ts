@@ -17,6 +17,8 @@ export interface ExpiryRecord {
 export function createExpiryRecord(octokit: Octokit, options: { repository: string; name: string }): ExpiryRecord {
   const [owner, repo] = options.repository.split('/') as [string, string]
   const { name } = options
+  /** What the last read found: a variable known to be missing is created at once, not after a failed update. */
+  let exists: boolean | undefined
   const advice = (status: number): string =>
     status === 403 || status === 404
       ? `The github-token needs the repository permission "Variables: read and write" on ${options.repository} (a GitHub App: the same permission) to keep the expiry in ${name}.`
@@ -30,6 +32,7 @@ export function createExpiryRecord(octokit: Octokit, options: { repository: stri
         const { data } = await request(advice, `read the variable ${name}`, () =>
           octokit.request('GET /repos/{owner}/{repo}/actions/variables/{name}', { owner, repo, name }),
         )
+        exists = true
         return data.value
       } catch (error) {
         // 404 is also what a token without the permission gets for a private repository: told apart by the list below.
@@ -37,12 +40,20 @@ export function createExpiryRecord(octokit: Octokit, options: { repository: stri
           await request(advice, 'list the variables', () =>
             octokit.request('GET /repos/{owner}/{repo}/actions/variables', { owner, repo, per_page: 1 }),
           )
+          exists = false
           return undefined
         }
         throw error
       }
     },
     async write(value) {
+      if (exists === false) {
+        await request(advice, `create the variable ${name}`, () =>
+          octokit.request('POST /repos/{owner}/{repo}/actions/variables', { owner, repo, name, value }),
+        )
+        exists = true
+        return
+      }
       try {
         await request(advice, `update the variable ${name}`, () =>
           octokit.request('PATCH /repos/{owner}/{repo}/actions/variables/{name}', { owner, repo, name, value }),

@@ -470,7 +470,8 @@ export const cases: FaultCase[] = [
         expect(first.code).toBe(1)
         expect(errorOf(first)).toContain('No new-secret message')
         expect(world.stored()).toBeUndefined()
-        await new Promise((resolve) => setTimeout(resolve, 6_000))
+        // The message arrives 8 s after the rotation: wait for it, bounded.
+        for (let i = 0; i < 100 && world.pendingSecrets().length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100))
         expect(world.pendingSecrets()).toHaveLength(1)
 
         const second = await world.run()

@@ -8,7 +8,7 @@
  * suite takes about as long as its longest case, not the sum of its waits.
  */
 import { afterAll, describe, it } from 'vitest'
-import { type Tally } from './cases.ts'
+import type { Tally } from './cases.ts'
 import { catalogue } from './catalogue.ts'
 
 const tally: Tally = { cases: 0, faults: 0, runs: 0, lost: 0, doubleRotations: 0 }

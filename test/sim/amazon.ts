@@ -31,6 +31,8 @@ export interface AmazonSimOptions {
   activationDelayMs?: number
   /** Min time between two accepted (204) rotate calls per application (default 60_000; burst 1) -> 429 otherwise. */
   usagePlanIntervalMs?: number
+  /** Delay every answer by this long, as a network round trip would (default 0). A delivery's delay runs from the rotate's arrival. */
+  latencyMs?: number
 }
 
 export interface AmazonSim {
@@ -339,7 +341,7 @@ export async function startAmazonSim(opts: AmazonSimOptions): Promise<AmazonSim>
     return { ...result, headers: mergeHeaders(base, result.headers) }
   }
 
-  const server: LoopbackServer = await startLoopbackServer(handle)
+  const server: LoopbackServer = await startLoopbackServer(handle, { latencyMs: opts.latencyMs ?? 0 })
 
   const sim: AmazonSim = {
     url: server.url,

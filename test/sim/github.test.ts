@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 // Proves the GitHub simulator behaves as GitHub's Actions secrets and variables API does (see test/sim/github.ts),
 // with real HTTP requests and real libsodium sealed boxes; every exchange is then checked against GitHub's
 // REST description.
@@ -574,7 +575,9 @@ describe('dispatches', () => {
 // --- checks against GitHub's REST description ---
 
 /** The extract of GitHub's REST description the simulator follows (see test/sim/github.ts). */
-const SPEC_PATH = process.env.GITHUB_REST_SPEC ?? '/work/shared/specs/github-secrets-openapi.json'
+// shared/ lies beside the repository, on a developer's machine and in CI alike.
+const SPEC_PATH =
+  process.env.GITHUB_REST_SPEC ?? fileURLToPath(new URL('../../../shared/specs/github-secrets-openapi.json', import.meta.url))
 
 /** The JSON Schema keywords the extract uses. */
 interface Schema {

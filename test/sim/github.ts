@@ -215,7 +215,12 @@ function paginate<T>(items: T[], query: URLSearchParams, { perPageDefault = 30, 
   return items.slice((page - 1) * perPage, page * perPage)
 }
 
-export async function startGitHubSim(): Promise<GitHubSim> {
+export interface GitHubSimOptions {
+  /** Delay every answer by this long, as a network round trip would (default 0). */
+  latencyMs?: number
+}
+
+export async function startGitHubSim(options: GitHubSimOptions = {}): Promise<GitHubSim> {
   await sodium.ready
   const repos = new Map<string, Repo>() // key: lower-cased full name
   const orgs = new Map<string, Org>() // key: lower-cased login
@@ -747,7 +752,7 @@ export async function startGitHubSim(): Promise<GitHubSim> {
     return notFound()
   }
 
-  const server: LoopbackServer = await startLoopbackServer(handle)
+  const server: LoopbackServer = await startLoopbackServer(handle, { latencyMs: options.latencyMs ?? 0 })
   baseUrl = server.url
 
   return {

@@ -63,11 +63,24 @@ export interface LoopbackServer {
 /** Requests bodies above this are not buffered (the simulators answer 413 or 422 instead). */
 const MAX_BODY_BYTES = 1024 * 1024
 
+export interface LoopbackServerOptions {
+  /**
+   * Delay every answer by this long (default 0): a network round trip, for the benchmark. The request is
+   * handled on arrival, as a remote server would; only its answer waits, so state changes (and timers such as
+   * a notification delivery) start when the request arrives.
+   */
+  latencyMs?: number
+}
+
 /**
  * Starts a node:http server on 127.0.0.1 with an ephemeral port. `handle` is called once per request after
  * the body has been read; the request is recorded before `handle` runs, so faults are recorded too.
  */
-export async function startLoopbackServer(handle: (req: SimRequest) => HandlerResult | Promise<HandlerResult>): Promise<LoopbackServer> {
+export async function startLoopbackServer(
+  handle: (req: SimRequest) => HandlerResult | Promise<HandlerResult>,
+  options: LoopbackServerOptions = {},
+): Promise<LoopbackServer> {
+  const latencyMs = options.latencyMs ?? 0
   const requests: RecordedRequest[] = []
   const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
@@ -99,6 +112,7 @@ export async function startLoopbackServer(handle: (req: SimRequest) => HandlerRe
         requests.push({ method: simReq.method, path: url, headers: { ...req.headers }, body, at: Date.now() })
         const result = await handle(simReq)
         if (result === 'hang') return // close() destroys the socket
+        if (latencyMs > 0) await new Promise<void>((resolve) => later(latencyMs, resolve))
         send(res, result)
       })
       .catch((err: unknown) => {

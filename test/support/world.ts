@@ -20,6 +20,11 @@ export interface WorldOptions {
   queueAttributes?: Record<string, string>
   /** Register the application without a queue for the new-secret notification. */
   notEnrolled?: boolean
+  /**
+   * Delay every answer of the Amazon and GitHub simulators and of the SQS proxy by this long (default 0), as a
+   * network round trip would: for the benchmark. `amazon.latencyMs` overrides it for Amazon.
+   */
+  latencyMs?: number
 }
 
 export interface World {
@@ -59,9 +64,16 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const sqs = await startSqs()
   const queueName = `sp-api-notifications-${random(4)}`
   const queueUrl = sqs.createQueue(queueName, options.queueAttributes)
-  const sqsProxy = await startSqsProxy(sqs.endpoint)
-  const amazon = await startAmazonSim({ sqs: sqs.client, notificationDelayMs: 200, usagePlanIntervalMs: 60_000, ...options.amazon })
-  const github = await startGitHubSim()
+  const latencyMs = options.latencyMs ?? 0
+  const sqsProxy = await startSqsProxy(sqs.endpoint, { latencyMs })
+  const amazon = await startAmazonSim({
+    sqs: sqs.client,
+    notificationDelayMs: 200,
+    usagePlanIntervalMs: 60_000,
+    latencyMs,
+    ...options.amazon,
+  })
+  const github = await startGitHubSim({ latencyMs })
   github.addRepo(REPO, { environments: options.environments ?? ['production'] })
   const githubToken = `ghs_${random(18)}`
   github.addToken(githubToken, { write: [REPO, `variables:${REPO}`] })
