@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { check, type CheckReport } from './check.js'
 import type { Dispatcher } from './dispatch.js'
 import type { SecretStore } from './github.js'
-import { AMBIGUOUS_ERRORS, createHttpClient, NOT_SENT_ERRORS } from './http.js'
+import type { HttpClient } from './http.js'
 import { readInputs, SECRET_INPUTS } from './inputs.js'
 import { lazily } from './lazy.js'
 import { createLwa } from './lwa.js'
@@ -14,6 +14,7 @@ import type { Queue } from './queue.js'
 import { rotate, RotationFailed, type Log, type Report } from './rotation.js'
 import { createSpApi } from './sp-api.js'
 import { routeStores } from './stores.js'
+import { AMBIGUOUS_ERRORS, NOT_SENT_ERRORS } from './transient.js'
 import { expiryAlerts, renderCheck, renderFailure, renderSummary } from './summary.js'
 import type { ExpiryRecord } from './variables.js'
 
@@ -46,30 +47,39 @@ export async function run(): Promise<void> {
     const inputs = readInputs((name) => core.getInput(name), process.env)
     for (const warning of inputs.warnings) log.warning(warning)
 
+    // undici (with the proxy support) loads on the first request too: an input error never pays for it.
+    const http = lazyOnce(() => import('./http.js'))
     // Token requests are safe to repeat whatever happened to the first attempt.
-    const lwaHttp = createHttpClient({
-      timeoutMs: TOKEN_TIMEOUT_MS,
-      retry: {
-        retries: 3,
-        minDelayMs: 1_000,
-        maxDelayMs: 30_000,
-        statusCodes: [429, 500, 502, 503, 504],
-        errorCodes: [...NOT_SENT_ERRORS, ...AMBIGUOUS_ERRORS],
-      },
-      onRetry: onRetry('LWA'),
-    })
+    const lwaHttp = lazily<HttpClient>(async () =>
+      (await http()).createHttpClient({
+        timeoutMs: TOKEN_TIMEOUT_MS,
+        retry: {
+          retries: 3,
+          minDelayMs: 1_000,
+          maxDelayMs: 30_000,
+          statusCodes: [429, 500, 502, 503, 504],
+          errorCodes: [...NOT_SENT_ERRORS, ...AMBIGUOUS_ERRORS],
+        },
+        onRetry: onRetry('LWA'),
+      }),
+    )
     // The rotation itself is never repeated by the transport: the core decides, after looking at the queue again.
-    const spApiHttp = createHttpClient({
-      timeoutMs: REQUEST_TIMEOUT_MS,
-      retry: { retries: 0, minDelayMs: 0, maxDelayMs: 0, statusCodes: [], errorCodes: [] },
-    })
+    const spApiHttp = lazily<HttpClient>(async () =>
+      (await http()).createHttpClient({
+        timeoutMs: REQUEST_TIMEOUT_MS,
+        retry: { retries: 0, minDelayMs: 0, maxDelayMs: 0, statusCodes: [], errorCodes: [] },
+      }),
+    )
     closers.push(
       () => lwaHttp.close(),
       () => spApiHttp.close(),
     )
 
-    // The AWS SDK and Octokit load on first use, beside the first LWA request (see lazy.ts).
+    // The AWS SDK and Octokit load on first use, once the first LWA request is on its way (see lazy.ts): the
+    // module loads then overlap its round trip instead of delaying it.
+    const afterFirstRequest = async () => void (await http())
     const github = lazyOnce(async () => {
+      await afterFirstRequest()
       const [{ createOctokit }, { createGitHubStore }, { createExpiryRecord }, { createDispatcher }] = await Promise.all([
         import('./octokit.js'),
         import('./github.js'),
@@ -99,7 +109,10 @@ export async function run(): Promise<void> {
     const deps = {
       lwa: createLwa({ endpoint: inputs.lwaEndpoint, clientId: inputs.clientId, http: lwaHttp, mask: log.mask }),
       spApi: createSpApi({ endpoint: inputs.spApiEndpoint, http: spApiHttp }),
-      queue: lazily<Queue>(async () => (await import('./queue.js')).createQueue({ url: inputs.queueUrl, region: inputs.awsRegion })),
+      queue: lazily<Queue>(async () => {
+        await afterFirstRequest()
+        return (await import('./queue.js')).createQueue({ url: inputs.queueUrl, region: inputs.awsRegion })
+      }),
       store: routeStores(
         lazily<SecretStore>(async () => (await github()).store),
         async () => (await import('./secrets-manager.js')).createSecretsManagerStore({ region: inputs.awsRegion, mask: log.mask }),

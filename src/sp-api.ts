@@ -2,7 +2,8 @@
  * The Application Management API (v2023-11-30): rotateApplicationClientSecret. The new secret is never in
  * the response; Amazon puts it on the queue registered for "Application Client New Secret".
  */
-import { NOT_SENT_ERRORS, retryAfterMs, type HttpClient } from './http.js'
+import type { HttpClient } from './http.js'
+import { NOT_SENT_ERRORS, retryAfterMs } from './transient.js'
 import { networkCause, remoteText } from './remote-text.js'
 
 export const ROTATE_PATH = '/applications/2023-11-30/clientSecret'

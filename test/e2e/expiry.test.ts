@@ -39,6 +39,16 @@ describe.concurrent('rotate-before-expiry', () => {
       expect(run.summary).toMatch(/Next rotation due \| \d{4}-/)
     }))
 
+  it('warns when the secret it skips expires within 14 days', () =>
+    withWorld(async (world) => {
+      world.github.setVariable(REPO, VARIABLE, daysFromNow(10))
+      const run = await world.run({ inputs: world.inputs({ 'rotate-before-expiry': '7d' }) })
+      expect(run.code, run.stdout).toBe(0)
+      expect(run.outputs.result).toBe('skipped')
+      expect(run.warnings.join('\n')).toMatch(/The client secret in use expires .* \(9 days left\) and this run did not replace it/)
+      expect(world.amazon.rotateCalls()).toBe(0)
+    }))
+
   it('rotates when due, and records the new expiry', () =>
     withWorld(async (world) => {
       world.github.setVariable(REPO, VARIABLE, daysFromNow(20))

@@ -4,9 +4,10 @@
  * `FaultCase[]` (see cases.ts for the type and the shared helpers), spread in here.
  */
 import { cases, type FaultCase } from './cases.ts'
+import { targetCases } from './cases-targets.ts'
 import { trustCases } from './cases-trust.ts'
 
-export const catalogue: FaultCase[] = [...cases, ...trustCases]
+export const catalogue: FaultCase[] = [...cases, ...trustCases, ...targetCases]
 
 /** docs/reliability.md, rendered from the catalogue. */
 export function renderReliabilityDoc(list: FaultCase[]): string {
