@@ -8,11 +8,6 @@ export type Dispatch =
   | { kind: 'repository_dispatch'; owner: string; repo: string; eventType: string }
   | { kind: 'workflow'; owner: string; repo: string; workflow: string; ref: string | undefined }
 
-/** The core's port: fires one event (adapter: src/github-dispatch.ts). */
-export interface Dispatcher {
-  fire(dispatch: Dispatch, payload: Record<string, unknown>): Promise<void>
-}
-
 export class DispatchError extends Error {}
 
 const REPO_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/

@@ -5,21 +5,9 @@
  * repositories exactly; a new one gets the visibility of organization-visibility.
  */
 import { GitHubError, request, type Octokit } from './octokit.js'
+import type { SecretStore } from './ports.js'
 import { loadSodium, seal } from './seal.js'
 import { formatScope, type Target } from './targets.js'
-
-export interface SecretStore {
-  /** Reads the target's public key (and, for new organization secrets, resolves the selected repositories): proves the target is reachable. */
-  check(target: Target): Promise<void>
-  /**
-   * Writes the value under the target's secret name, and resolves only once the write is confirmed;
-   * idempotent. `versionKey` is the same for every run that stores one notification's secret (targets that
-   * version their writes use it).
-   */
-  write(target: Target, value: string, versionKey: string): Promise<{ status: 'created' | 'updated'; version?: string | undefined }>
-  /** When the target's secret was last written (epoch ms), or undefined when it does not exist. */
-  updatedAt(target: Target): Promise<number | undefined>
-}
 
 export type Visibility = 'all' | 'private' | 'selected'
 

@@ -4,7 +4,7 @@
  * (anything failed, or it must wait for a later run). A run that dies without doing either hides them
  * for at most `seconds`.
  */
-import type { Queue, QueueMessage } from './queue.js'
+import type { Queue, QueueMessage } from './ports.js'
 
 export class Lease<T> {
   private held: Array<{ message: QueueMessage; value: T }> = []

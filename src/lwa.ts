@@ -3,32 +3,10 @@
  * secret works. Every access token is masked the moment it arrives.
  */
 import type { HttpClient } from './http.js'
+import { LwaError, type Lwa } from './ports.js'
 import { failureCause, remoteText } from './remote-text.js'
 
 export const ROTATION_SCOPE = 'sellingpartnerapi::client_credential:rotation'
-
-export class LwaError extends Error {
-  constructor(
-    readonly status: number,
-    /** The OAuth error code (invalid_client, invalid_grant, …), or 'unexpected_response'. */
-    readonly code: string,
-    message: string,
-  ) {
-    super(message)
-    this.name = 'LwaError'
-  }
-  /** LWA answers invalid_client when the secret is wrong, expired, or (just after a rotation) not active yet. */
-  get secretRejected(): boolean {
-    return this.code === 'invalid_client'
-  }
-}
-
-export interface Lwa {
-  /** A client_credentials token with the rotation scope. */
-  rotationToken(clientSecret: string): Promise<string>
-  /** A seller token from a refresh_token grant: proves the secret works for SP-API calls too. */
-  refreshGrant(clientSecret: string, refreshToken: string): Promise<string>
-}
 
 export function createLwa(options: { endpoint: string; clientId: string; http: HttpClient; mask: (secret: string) => void }): Lwa {
   const { endpoint, clientId, http, mask } = options

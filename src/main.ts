@@ -4,19 +4,16 @@
 import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { check, type CheckReport } from './check.js'
-import type { Dispatcher } from './dispatch.js'
-import type { SecretStore } from './github.js'
 import type { HttpClient } from './http.js'
 import { readInputs, SECRET_INPUTS } from './inputs.js'
 import { lazily } from './lazy.js'
+import type { Dispatcher, ExpiryRecord, Queue, SecretStore } from './ports.js'
 import { createLwa } from './lwa.js'
-import type { Queue } from './queue.js'
 import { rotate, RotationFailed, type Log, type Report } from './rotation.js'
 import { createSpApi } from './sp-api.js'
 import { routeStores } from './stores.js'
 import { AMBIGUOUS_ERRORS, NOT_SENT_ERRORS } from './transient.js'
 import { expiryAlerts, renderCheck, renderFailure, renderSummary } from './summary.js'
-import type { ExpiryRecord } from './variables.js'
 
 const REQUEST_TIMEOUT_MS = 30_000
 /** LWA answers token requests in well under a second; a slow one is retried sooner. */

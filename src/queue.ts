@@ -10,32 +10,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs'
 import { awsRequestHandler } from './proxy.js'
+import type { Queue } from './ports.js'
 import { networkCause, remoteText } from './remote-text.js'
-
-export interface QueueMessage {
-  messageId: string
-  receiptHandle: string
-  body: string
-  /** When SQS received it (SentTimestamp): the age of a message whose own time cannot be read. */
-  sentAt: Date | undefined
-}
-
-export interface QueueStats {
-  retentionSeconds: number
-  /** Received by some consumer and not yet deleted or released (ApproximateNumberOfMessagesNotVisible). */
-  inFlight: number
-  /** The queue's access policy (JSON), when it has one and the credentials may read it. */
-  policy: string | undefined
-}
-
-export interface Queue {
-  stats(): Promise<QueueStats>
-  /** Long-polls for up to `waitSeconds`; received messages stay invisible to others for `visibilitySeconds`. */
-  receive(waitSeconds: number, visibilitySeconds: number, signal?: AbortSignal): Promise<QueueMessage[]>
-  /** 0 makes the message visible again at once; more keeps it hidden that long from now. */
-  setVisibility(message: QueueMessage, seconds: number): Promise<void>
-  delete(message: QueueMessage): Promise<void>
-}
 
 /** An SQS call that failed, in words that name the input or the setting to change. Never a secret. */
 export class QueueError extends Error {

@@ -8,17 +8,23 @@
  * narrow interfaces in Deps; main.ts wires the real adapters.
  */
 import { candidateOf, deletable, describe, forgery, isStale, newestFirst, versionKey, type Candidate } from './candidates.js'
-import { formatDispatch, type Dispatch, type Dispatcher } from './dispatch.js'
+import { formatDispatch, type Dispatch } from './dispatch.js'
 import { daysLeft, parseRecordedExpiry, plannedExpiry } from './expiry.js'
-import type { SecretStore } from './github.js'
 import { Lease } from './lease.js'
-import type { Lwa } from './lwa.js'
-import { LwaError } from './lwa.js'
 import { isSecretFormat, parseNotification } from './notification.js'
-import type { Queue, QueueMessage, QueueStats } from './queue.js'
-import { SpApiError, type SpApi } from './sp-api.js'
+import {
+  LwaError,
+  SpApiError,
+  type Dispatcher,
+  type ExpiryRecord,
+  type Lwa,
+  type Queue,
+  type QueueMessage,
+  type QueueStats,
+  type SecretStore,
+  type SpApi,
+} from './ports.js'
 import { formatTarget, type Target } from './targets.js'
-import type { ExpiryRecord } from './variables.js'
 
 /** How long a message taken by this run stays hidden from other consumers without a renewal. */
 export const LEASE_SECONDS = 30

@@ -9,7 +9,7 @@ import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, Se
 import { createHash } from 'node:crypto'
 import { awsRequestHandler } from './proxy.js'
 import { failureCause, networkCause, remoteText } from './remote-text.js'
-import type { SecretStore } from './github.js'
+import type { SecretStore } from './ports.js'
 import { awsRegionOf, formatScope, type Target } from './targets.js'
 
 class SecretsManagerError extends Error {

@@ -3,6 +3,7 @@
  * the response; Amazon puts it on the queue registered for "Application Client New Secret".
  */
 import type { HttpClient } from './http.js'
+import { DEFAULT_RETRY_AFTER_MS, SpApiError, type SpApi } from './ports.js'
 import { NOT_SENT_ERRORS, retryAfterMs } from './transient.js'
 import { networkCause, remoteText } from './remote-text.js'
 
@@ -18,33 +19,8 @@ const ADVICE: Record<number, string> = {
 
 /** Statuses that say Amazon did not act on the request, so asking again is safe. */
 const RETRYABLE_STATUSES = [429, 500, 503]
-/** The usage plan allows about one call a minute: the wait before asking again when Amazon names none. */
-export const DEFAULT_RETRY_AFTER_MS = 60_000
+/** A server cannot stall the run with a long retry-after. */
 const MAX_RETRY_AFTER_MS = 120_000
-
-export class SpApiError extends Error {
-  constructor(
-    /** 0 when no HTTP answer came back. */
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    /**
-     * retry: Amazon did not act on the request; ask again after `retryAfterMs`.
-     * unknown: the request may have reached Amazon (timeout, connection reset): it may have rotated.
-     * final: refused; asking again will not help.
-     */
-    readonly outcome: 'retry' | 'unknown' | 'final',
-    readonly retryAfterMs = DEFAULT_RETRY_AFTER_MS,
-  ) {
-    super(message)
-    this.name = 'SpApiError'
-  }
-}
-
-export interface SpApi {
-  /** Resolves on 204; throws SpApiError with Amazon's error code, message, advice and whether to retry otherwise. */
-  rotateClientSecret(accessToken: string): Promise<void>
-}
 
 export function createSpApi(options: { endpoint: string; http: HttpClient }): SpApi {
   const { endpoint, http } = options

@@ -3,7 +3,7 @@
  * Manager targets to the Secrets Manager store, which (with its SDK) is imported only when such a target
  * is first used, so a run with GitHub targets only never loads it.
  */
-import type { SecretStore } from './github.js'
+import type { SecretStore } from './ports.js'
 import type { Target } from './targets.js'
 
 export function routeStores(github: SecretStore, secretsManager: () => Promise<SecretStore>): SecretStore {

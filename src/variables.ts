@@ -3,16 +3,7 @@
  * secret expires (an ISO 8601 date-time, never the secret), through the variables REST API.
  */
 import { GitHubError, request, type Octokit } from './octokit.js'
-
-/** The core's view of the record (see rotation.ts). */
-export interface ExpiryRecord {
-  /** The variable's name, for log lines and errors. */
-  readonly name: string
-  /** The recorded value, or undefined when the variable does not exist. */
-  read(): Promise<string | undefined>
-  /** Creates or updates the variable. */
-  write(value: string): Promise<void>
-}
+import type { ExpiryRecord } from './ports.js'
 
 export function createExpiryRecord(octokit: Octokit, options: { repository: string; name: string }): ExpiryRecord {
   const [owner, repo] = options.repository.split('/') as [string, string]

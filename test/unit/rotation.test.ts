@@ -5,11 +5,8 @@
  */
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { LwaError, type Lwa } from '../../src/lwa.ts'
-import type { Queue, QueueMessage } from '../../src/queue.ts'
+import { LwaError, SpApiError, type Lwa, type Queue, type QueueMessage, type SecretStore, type SpApi } from '../../src/ports.ts'
 import { rotate, RotationFailed, type Clock, type Deps, type Plan } from '../../src/rotation.ts'
-import type { SecretStore } from '../../src/github.ts'
-import { SpApiError, type SpApi } from '../../src/sp-api.ts'
 import type { Target } from '../../src/targets.ts'
 
 const CLIENT = 'amzn1.application-oa2-client.test'

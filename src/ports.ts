@@ -1,0 +1,119 @@
+/**
+ * The ports: the narrow interfaces through which the rotation core (rotation.ts, check.ts) reaches Amazon,
+ * SQS, GitHub and AWS Secrets Manager, and the errors the core tells apart. The adapters implement them
+ * (lwa.ts, sp-api.ts, queue.ts, github.ts, secrets-manager.ts, variables.ts, github-dispatch.ts); the unit
+ * tests hand in fakes. Nothing here does I/O.
+ */
+import type { Dispatch } from './dispatch.js'
+import type { Target } from './targets.js'
+
+// --- Login with Amazon ---
+
+export class LwaError extends Error {
+  constructor(
+    readonly status: number,
+    /** The OAuth error code (invalid_client, invalid_grant, …), or 'unexpected_response'. */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'LwaError'
+  }
+  /** LWA answers invalid_client when the secret is wrong, expired, or (just after a rotation) not active yet. */
+  get secretRejected(): boolean {
+    return this.code === 'invalid_client'
+  }
+}
+
+export interface Lwa {
+  /** A client_credentials token with the rotation scope. */
+  rotationToken(clientSecret: string): Promise<string>
+  /** A seller token from a refresh_token grant: proves the secret works for SP-API calls too. */
+  refreshGrant(clientSecret: string, refreshToken: string): Promise<string>
+}
+
+// --- The Application Management API ---
+
+/** The usage plan allows about one call a minute: the wait before asking again when Amazon names none. */
+export const DEFAULT_RETRY_AFTER_MS = 60_000
+
+export class SpApiError extends Error {
+  constructor(
+    /** 0 when no HTTP answer came back. */
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /**
+     * retry: Amazon did not act on the request; ask again after `retryAfterMs`.
+     * unknown: the request may have reached Amazon (timeout, connection reset): it may have rotated.
+     * final: refused; asking again will not help.
+     */
+    readonly outcome: 'retry' | 'unknown' | 'final',
+    readonly retryAfterMs = DEFAULT_RETRY_AFTER_MS,
+  ) {
+    super(message)
+    this.name = 'SpApiError'
+  }
+}
+
+export interface SpApi {
+  /** Resolves on 204; throws SpApiError with Amazon's error code, message, advice and whether to retry otherwise. */
+  rotateClientSecret(accessToken: string): Promise<void>
+}
+
+// --- The SQS queue Amazon delivers notifications to ---
+
+export interface QueueMessage {
+  messageId: string
+  receiptHandle: string
+  body: string
+  /** When SQS received it (SentTimestamp): the age of a message whose own time cannot be read. */
+  sentAt: Date | undefined
+}
+
+export interface QueueStats {
+  retentionSeconds: number
+  /** Received by some consumer and not yet deleted or released (ApproximateNumberOfMessagesNotVisible). */
+  inFlight: number
+  /** The queue's access policy (JSON), when it has one and the credentials may read it. */
+  policy: string | undefined
+}
+
+export interface Queue {
+  stats(): Promise<QueueStats>
+  /** Long-polls for up to `waitSeconds`; received messages stay invisible to others for `visibilitySeconds`. */
+  receive(waitSeconds: number, visibilitySeconds: number, signal?: AbortSignal): Promise<QueueMessage[]>
+  /** 0 makes the message visible again at once; more keeps it hidden that long from now. */
+  setVisibility(message: QueueMessage, seconds: number): Promise<void>
+  delete(message: QueueMessage): Promise<void>
+}
+
+// --- Where the new secret is written ---
+
+export interface SecretStore {
+  /** Reads the target's public key (and, for new organization secrets, resolves the selected repositories): proves the target is reachable. */
+  check(target: Target): Promise<void>
+  /**
+   * Writes the value under the target's secret name, and resolves only once the write is confirmed;
+   * idempotent. `versionKey` is the same for every run that stores one notification's secret (targets that
+   * version their writes use it).
+   */
+  write(target: Target, value: string, versionKey: string): Promise<{ status: 'created' | 'updated'; version?: string | undefined }>
+  /** When the target's secret was last written (epoch ms), or undefined when it does not exist. */
+  updatedAt(target: Target): Promise<number | undefined>
+}
+
+/** The core's view of the record (see rotation.ts). */
+export interface ExpiryRecord {
+  /** The variable's name, for log lines and errors. */
+  readonly name: string
+  /** The recorded value, or undefined when the variable does not exist. */
+  read(): Promise<string | undefined>
+  /** Creates or updates the variable. */
+  write(value: string): Promise<void>
+}
+
+/** The core's port: fires one event (adapter: src/github-dispatch.ts). */
+export interface Dispatcher {
+  fire(dispatch: Dispatch, payload: Record<string, unknown>): Promise<void>
+}
