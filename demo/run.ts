@@ -19,7 +19,7 @@ const yellow = style('33')
 const red = style('31')
 
 /** The example workflow's `uses:` line, as the runner names the step. */
-const STEP = 'OWNER/sp-api-secret-rotation-action@v1'
+const STEP = 'OWNER/sp-api-secret-rotation-action@<commit-sha>'
 /** Inputs that the example workflow passes from `secrets.*`: the runner masks these before the step starts. */
 const SECRET_INPUTS = ['client-secret', 'github-token', 'refresh-token']
 

@@ -114,6 +114,13 @@ function createOctokit(options) {
         baseUrl: options.baseUrl,
         request: { fetch: timedFetch },
         throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+        // Octokit's own notices (deprecations, with GitHub's headers in them) are remote text too.
+        log: {
+            debug: () => { },
+            info: () => { },
+            warn: (message) => warn((0,_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(message)),
+            error: (message) => warn((0,_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(message)),
+        },
     }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_4__/* .throttling */ .A);
     return octokit;
 }

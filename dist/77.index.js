@@ -15,6 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/octokit.ts
 var src_octokit = __webpack_require__(6590);
+// EXTERNAL MODULE: ./src/remote-text.ts
+var remote_text = __webpack_require__(8217);
 ;// CONCATENATED MODULE: ./src/seal.ts
 /**
  * libsodium sealed boxes, the encryption GitHub requires for secret values: only the holder of the
@@ -42,6 +44,7 @@ var targets = __webpack_require__(8993);
  * that says when a secret was last written. An organization secret keeps its visibility and selected
  * repositories exactly; a new one gets the visibility of organization-visibility.
  */
+
 
 
 
@@ -167,9 +170,10 @@ function createGitHubStore(octokit, defaults = { visibility: 'private', reposito
             }
             // A write counts only once GitHub shows it: the secret's metadata, read back, has moved.
             const after = await metadata(target);
-            const updatedAt = after ? Date.parse(after.updated_at) : undefined;
-            if (updatedAt === undefined || updatedAt < since) {
-                throw new src_octokit.GitHubError(0, `GitHub accepted the write, but reading the secret back shows ${updatedAt === undefined ? 'no such secret' : `it last updated ${after.updated_at}`}`);
+            const updatedAt = after ? Date.parse(after.updated_at) : Number.NaN;
+            // Not a time at all counts as not confirmed, like an old one.
+            if (!(updatedAt >= since)) {
+                throw new src_octokit.GitHubError(0, `GitHub accepted the write, but reading the secret back shows ${after ? `it last updated ${(0,remote_text/* remoteText */.SW)(after.updated_at, 40)}` : 'no such secret'}`);
             }
             return { status: status === 201 ? 'created' : 'updated' };
         },
@@ -283,6 +287,13 @@ function createOctokit(options) {
         baseUrl: options.baseUrl,
         request: { fetch: timedFetch },
         throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+        // Octokit's own notices (deprecations, with GitHub's headers in them) are remote text too.
+        log: {
+            debug: () => { },
+            info: () => { },
+            warn: (message) => warn((0,_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(message)),
+            error: (message) => warn((0,_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(message)),
+        },
     }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_4__/* .throttling */ .A);
     return octokit;
 }

@@ -78,7 +78,8 @@ export function deletable(c: Candidate, chosen: Candidate, verified: boolean): b
   if (c.secret !== undefined && c.secret === chosen.secret) return true
   if (!verified) return false
   if (c.state === 'forged' || c.state === 'stale') return true
-  return c.state === 'untried' && newestFirst(c, chosen) >= 0
+  // Older claims are superseded by the stored secret, unreadable ones included.
+  return (c.state === 'untried' || (c.state === 'young' && c.secret === undefined)) && newestFirst(c, chosen) >= 0
 }
 
 /** A claim as the log names it: message id and time, never the value. */

@@ -4,7 +4,7 @@
  * one look: whatever it receives goes back to the queue at once.
  */
 import { FUTURE_TOLERANCE_MS } from './candidates.js'
-import { daysLeft, parseRecordedExpiry, WARN_WITHIN_MS } from './expiry.js'
+import { daysLeft, parseRecordedExpiry } from './expiry.js'
 import { isSecretFormat, parseNotification } from './notification.js'
 import { amazonMaySend } from './queue-policy.js'
 import type { Deps, Plan } from './rotation.js'
@@ -121,8 +121,6 @@ export async function check(plan: Plan, deps: Omit<Deps, 'spApi'>): Promise<Chec
               if (!value) return 'it does not exist yet: the next rotation records the expiry'
               secretExpiresAt = value.toISOString()
               const days = daysLeft(value, deps.clock.now())
-              if (value.getTime() - deps.clock.now() < WARN_WITHIN_MS)
-                log.warning(`The current secret expires ${secretExpiresAt}: ${days} days left.`)
               return `the current secret expires ${secretExpiresAt} (${days} days left)`
             },
             text,

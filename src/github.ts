@@ -6,6 +6,7 @@
  */
 import { GitHubError, request, type Octokit } from './octokit.js'
 import type { SecretStore } from './ports.js'
+import { remoteText } from './remote-text.js'
 import { loadSodium, seal } from './seal.js'
 import { formatScope, type Target } from './targets.js'
 
@@ -167,11 +168,12 @@ export function createGitHubStore(
       }
       // A write counts only once GitHub shows it: the secret's metadata, read back, has moved.
       const after = await metadata(target)
-      const updatedAt = after ? Date.parse(after.updated_at) : undefined
-      if (updatedAt === undefined || updatedAt < since) {
+      const updatedAt = after ? Date.parse(after.updated_at) : Number.NaN
+      // Not a time at all counts as not confirmed, like an old one.
+      if (!(updatedAt >= since)) {
         throw new GitHubError(
           0,
-          `GitHub accepted the write, but reading the secret back shows ${updatedAt === undefined ? 'no such secret' : `it last updated ${after!.updated_at}`}`,
+          `GitHub accepted the write, but reading the secret back shows ${after ? `it last updated ${remoteText(after.updated_at, 40)}` : 'no such secret'}`,
         )
       }
       return { status: status === 201 ? 'created' : 'updated' }

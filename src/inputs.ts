@@ -45,6 +45,8 @@ export interface Inputs {
   spApiEndpoint: string
   /** AWS region of the queue: from the queue URL, else AWS_REGION / AWS_DEFAULT_REGION. */
   awsRegion: string
+  /** AWS region of Secrets Manager targets named without an ARN: AWS_REGION / AWS_DEFAULT_REGION. */
+  secretsManagerRegion: string | undefined
   githubApiUrl: string
   /** Visibility and selected repositories of an organization secret this action creates. */
   organizationVisibility: Visibility
@@ -223,6 +225,7 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
     lwaEndpoint,
     spApiEndpoint,
     awsRegion,
+    secretsManagerRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
     githubApiUrl,
     organizationVisibility,
     organizationRepositories,

@@ -31,7 +31,11 @@ export class Lease<T> {
    * the background: nothing waits for that round trip; settling does.
    */
   hold(message: QueueMessage, value: T): void {
-    this.held.push({ message, value })
+    // The same message received again (a duplicate delivery, or after a lapsed lease) is one message: keep its
+    // newest receipt handle, which is the one SQS honours.
+    const again = this.held.find((h) => h.message.messageId === message.messageId)
+    if (again) again.message = message
+    else this.held.push({ message, value })
     this.pending.push(
       this.queue
         .setVisibility(message, this.seconds)
@@ -70,7 +74,10 @@ export class Lease<T> {
   }
 
   private async renew(): Promise<void> {
-    const results = await Promise.allSettled(this.held.map(({ message }) => this.queue.setVisibility(message, this.seconds)))
+    const renewal = Promise.allSettled(this.held.map(({ message }) => this.queue.setVisibility(message, this.seconds)))
+    // A release or delete waits for a renewal on its way, or the renewal could hide a released message again.
+    this.pending.push(renewal)
+    const results = await renewal
     const failed = results.filter((r) => r.status === 'rejected').length
     if (failed) this.warn(`Could not extend the visibility of ${failed} held message(s); another consumer may see them.`)
   }

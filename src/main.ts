@@ -112,7 +112,8 @@ export async function run(): Promise<void> {
       }),
       store: routeStores(
         lazily<SecretStore>(async () => (await github()).store),
-        async () => (await import('./secrets-manager.js')).createSecretsManagerStore({ region: inputs.awsRegion, mask: log.mask }),
+        async () =>
+          (await import('./secrets-manager.js')).createSecretsManagerStore({ region: inputs.secretsManagerRegion, mask: log.mask }),
       ),
       expiry: expiryVariable
         ? lazily<ExpiryRecord>(async () => (await github()).expiry(expiryVariable), { name: expiryVariable })

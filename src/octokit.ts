@@ -73,6 +73,13 @@ export function createOctokit(options: {
       baseUrl: options.baseUrl,
       request: { fetch: timedFetch },
       throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+      // Octokit's own notices (deprecations, with GitHub's headers in them) are remote text too.
+      log: {
+        debug: () => {},
+        info: () => {},
+        warn: (message: string) => warn(remoteText(message)),
+        error: (message: string) => warn(remoteText(message)),
+      },
     },
     retry,
     throttling,

@@ -16,7 +16,7 @@ export function remoteText(value: unknown, max = MAX_LENGTH): string {
   const text = String(value)
     .replace(UNSAFE, ' ')
     // A zero-width joiner-free break: ': :' and '# #[' read the same to a person and are no command to the runner.
-    .replace(/::/g, ': :')
+    .replace(/:(?=:)/g, ': ')
     .replace(/##\[/g, '# #[')
     .trim()
   return text.length > max ? `${text.slice(0, max - 1)}…` : text

@@ -256,13 +256,14 @@ class Rotation {
       )
     }
     const results = await Promise.allSettled(checks.map(([, check]) => check))
+    // Known even when the preflight fails, so that the run can still warn of an expiry close at hand.
+    this.recorded = parseRecordedExpiry(await record?.catch(() => undefined))
     const problems = results.flatMap((r, i) => {
       if (r.status === 'fulfilled') return []
       return [`${preflightSubject(checks[i]![0], r.reason)}: ${errorText(r.reason)}`]
     })
     if (problems.length) throw new Error(`nothing was rotated or changed.\n- ${problems.join('\n- ')}`)
 
-    this.recorded = parseRecordedExpiry(await record?.catch(() => undefined))
     const token = (results[0] as PromiseFulfilledResult<string>).value
     const stats = (results[plan.refreshToken ? 2 : 1] as PromiseFulfilledResult<QueueStats>).value
     const days = (stats.retentionSeconds / 86400).toFixed(1)
@@ -295,18 +296,23 @@ class Rotation {
       if (this.firstLook) await this.firstLook
       else await this.pass(1)
       this.firstLook = undefined
-      if (this.untried().length) {
-        log.info('Found a new secret from an unfinished rotation in the queue; checking it before deciding to rotate.')
-        const chosen = await this.choose()
-        if (chosen) {
-          log.info(`Resuming the rotation of ${describe(chosen)}, not rotating again.`)
-          return { decision: 'resumed', chosen }
+      // Judge what the look found, the part the background rest of it brings in too, before deciding.
+      for (;;) {
+        if (this.untried().length) {
+          log.info('Found a new secret from an unfinished rotation in the queue; checking it before deciding to rotate.')
+          const chosen = await this.choose()
+          if (chosen) {
+            log.info(`Resuming the rotation of ${describe(chosen)}, not rotating again.`)
+            return { decision: 'resumed', chosen }
+          }
         }
+        const held = this.lease.size + this.expiryNotices.size
+        await this.draining
+        if (this.lease.size + this.expiryNotices.size === held) break
       }
       this.refuseToPassYoung()
       if (attempt === 1 && !contended && this.notDue()) return { decision: 'skipped', reason: 'not due' }
 
-      await this.draining // what the rest of the look holds is not in flight elsewhere
       const { inFlight } = await deps.queue.stats()
       // What this run holds itself (stale and forged claims, expiry notices) is not another consumer's.
       const elsewhere = inFlight - this.lease.size - this.expiryNotices.size
@@ -382,14 +388,23 @@ class Rotation {
    */
   private async choose(): Promise<Candidate | undefined> {
     const { plan, deps } = this
+    // Copies of one notification (SQS delivers at least once) share a verdict: LWA is asked once per secret.
+    const verdicts = new Map<string, boolean>()
     for (const candidate of this.untried()) {
       if (!plan.verify) {
-        if (candidate.unreadable) continue // nothing proves an unreadable claim: never taken unverified
+        if (candidate.unreadable) {
+          // Nothing proves an unreadable claim, so it is never taken unverified; nor is it rotated past while young.
+          candidate.state = isStale(candidate, deps.clock.now()) ? 'stale' : 'young'
+          continue
+        }
         deps.log.info(`verify is false: taking ${describe(candidate)} without checking it against LWA.`)
         candidate.state = 'chosen'
         return candidate
       }
-      if (await this.accepted(candidate)) {
+      const known = verdicts.get(candidate.secret!)
+      const ok = known ?? (await this.accepted(candidate))
+      verdicts.set(candidate.secret!, ok)
+      if (ok) {
         candidate.state = 'chosen'
         deps.log.info(
           `LWA accepted the new secret of ${describe(candidate)}${plan.refreshToken ? ' for the rotation token and the refresh_token grant' : ''}.`,
@@ -428,7 +443,10 @@ class Rotation {
     const { plan, deps } = this
     const { lwa, clock, log } = deps
     const secret = candidate.secret!
-    const until = isStale(candidate, clock.now()) ? 0 : clock.now() + VERIFY_WINDOW_MS
+    // A young claim gets the activation window, within the run's deadline; a stale-aged one a single try.
+    const until = isStale(candidate, clock.now())
+      ? 0
+      : Math.min(clock.now() + VERIFY_WINDOW_MS, Math.max(this.deadline, clock.now() + VERIFY_INTERVAL_MS))
     for (;;) {
       try {
         await lwa.rotationToken(secret)
@@ -724,7 +742,9 @@ function failureMessage(phase: string, error: unknown, report: Report): string {
       lines.push(`Targets not written still hold the previous secret, which stops working at ${report.previousSecretExpiresAt}.`)
     }
     if (report.messageKept) {
-      lines.push(`The new secret is still in the queue. Once the cause is fixed, the next run stores it without rotating again.`)
+      lines.push(
+        'The new secret is still in the queue: the next run checks it first, and stores it without rotating again if LWA accepts it.',
+      )
     }
   }
   return lines.join('\n')

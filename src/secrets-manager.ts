@@ -78,21 +78,30 @@ export function createSecretsManagerStore(options: { region: string | undefined;
     },
     async write(target, value, versionKey) {
       const t = aws(target)
+      const describe = async () =>
+        (await send(t, 'DescribeSecret', () => client(t).send(new DescribeSecretCommand({ SecretId: t.secretId })))).VersionIdsToStages ??
+        {}
+      // The ClientRequestToken becomes the version id. The same rotation always asks for the same version, so a
+      // re-run that finds it current has nothing to write; one that finds it superseded (the secret changed
+      // since) writes a version of its own, named after the version it replaces.
+      const token = clientRequestToken(`${versionKey}|${t.secretId}|${t.key ?? ''}`)
+      const before = await describe()
+      if (before[token]?.includes('AWSCURRENT')) return { status: 'updated', version: remoteText(token, 80) }
+      const current = Object.entries(before).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0] ?? ''
+      const request = before[token] ? clientRequestToken(`${token}|${current}`) : token
+
       let secretString = value
       if (t.key !== undefined) secretString = JSON.stringify({ ...(await currentObject(t)), [t.key]: value })
       options.mask(secretString)
-      const token = clientRequestToken(`${versionKey}|${t.secretId}|${t.key ?? ''}`)
       const put = await send(t, 'PutSecretValue', () =>
-        client(t).send(new PutSecretValueCommand({ SecretId: t.secretId, SecretString: secretString, ClientRequestToken: token })),
+        client(t).send(new PutSecretValueCommand({ SecretId: t.secretId, SecretString: secretString, ClientRequestToken: request })),
       )
+      const version = remoteText(put.VersionId ?? 'none', 80)
       // Confirm that AWSCURRENT is the version just written.
-      const { VersionIdsToStages = {} } = await send(t, 'DescribeSecret', () =>
-        client(t).send(new DescribeSecretCommand({ SecretId: t.secretId })),
-      )
-      if (!put.VersionId || !VersionIdsToStages[put.VersionId]?.includes('AWSCURRENT')) {
-        throw new Error(`${formatScope(t)}: the version written (${remoteText(put.VersionId ?? 'none', 80)}) is not AWSCURRENT.`)
+      if (!put.VersionId || !(await describe())[put.VersionId]?.includes('AWSCURRENT')) {
+        throw new SecretsManagerError(`${formatScope(t)}: the version written (${version}) is not AWSCURRENT.`)
       }
-      return { status: 'updated', version: put.VersionId }
+      return { status: 'updated', version }
     },
     async updatedAt(target) {
       const t = aws(target)

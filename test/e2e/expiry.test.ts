@@ -49,6 +49,15 @@ describe.concurrent('rotate-before-expiry', () => {
       expect(world.amazon.rotateCalls()).toBe(0)
     }))
 
+  it('expiry-variable: none keeps no record and reads none', () =>
+    withWorld(async (world) => {
+      const run = await world.run({ inputs: world.inputs({ 'expiry-variable': 'none' }) })
+      expect(run.code, run.stdout).toBe(0)
+      expect(run.outputs.result).toBe('rotated')
+      expect(world.github.requests.filter((r) => r.path.includes('/actions/variables'))).toEqual([])
+      expect(world.github.variable(REPO, VARIABLE)).toBeUndefined()
+    }))
+
   it('rotates when due, and records the new expiry', () =>
     withWorld(async (world) => {
       world.github.setVariable(REPO, VARIABLE, daysFromNow(20))
@@ -135,6 +144,7 @@ describe.concurrent('rotate-before-expiry', () => {
     [{ mode: 'dry-run' }, "Input mode: 'dry-run' is not a mode"],
     [{ 'expiry-variable': 'GITHUB_EXPIRY' }, 'Input expiry-variable:'],
     [{ 'expiry-variable': '1ST' }, 'Input expiry-variable:'],
+    [{ 'expiry-variable': 'none', 'rotate-before-expiry': '30d' }, 'Input rotate-before-expiry: needs the expiry to be recorded'],
   ])('refuses %j before any request', (inputs, message) =>
     withWorld(async (world) => {
       const run = await world.run({ inputs: world.inputs(inputs) })
@@ -203,4 +213,17 @@ describe.concurrent('mode: check', () => {
       },
       { queueAttributes: { MessageRetentionPeriod: String(4 * 86400), Policy: policy('111122223333') } },
     ))
+
+  it('fails without AWS credentials or with a wrong refresh-token, naming each fix, and changes nothing', () =>
+    withWorld(async (world) => {
+      const run = await world.run({
+        inputs: world.inputs({ mode: 'check', 'refresh-token': 'Atzr|not-this-one' }),
+        env: { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
+      })
+      expect(run.code).toBe(1)
+      const error = run.errors.join('\n')
+      expect(error).toContain('LWA accepts the refresh-token: LWA refused the refresh_token grant')
+      expect(error).toContain('The queue answers: No AWS credentials were found')
+      expect(world.amazon.rotateCalls()).toBe(0)
+    }))
 })

@@ -79,6 +79,17 @@ describe.concurrent('Secrets Manager targets', () => {
       expect(world.amazon.rotateCalls()).toBe(0)
     }))
 
+  it('a permission missing at the preflight stops the run, naming the IAM actions', () =>
+    withWorld(async (world, sm, env) => {
+      sm.createSecret('lwa', 'old value')
+      sm.deny('DescribeSecret', 'lwa')
+      const run = await world.run({ inputs: world.inputs({ targets: 'repository\naws-secretsmanager:lwa' }), env })
+      expect(run.code).toBe(1)
+      expect(run.errors.join('\n')).toContain('aws-secretsmanager:lwa: AWS refused DescribeSecret')
+      expect(run.errors.join('\n')).toContain('secretsmanager:DescribeSecret')
+      expect(world.amazon.rotateCalls()).toBe(0)
+    }))
+
   it('a value that is not a JSON object stops the preflight for a #KEY target', () =>
     withWorld(async (world, sm, env) => {
       sm.createSecret('plain', 'just a string')

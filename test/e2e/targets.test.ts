@@ -121,6 +121,31 @@ describe.concurrent('targets', () => {
     }))
 })
 
+describe.concurrent('read-back', () => {
+  it('a write that GitHub does not show when read back counts as failed: message kept, the re-run completes', () =>
+    withWorld(async (world, token) => {
+      const inputs = world.inputs({ targets: `repository\nrepository:${OTHER}`, 'github-token': token })
+      const old = '2020-01-01T00:00:00Z'
+      world.github.failNext(
+        { method: 'GET', path: `/repos/${OTHER}/actions/secrets/LWA_CLIENT_SECRET` },
+        { status: 200, body: { name: 'LWA_CLIENT_SECRET', created_at: old, updated_at: old } },
+      )
+      const first = await world.run({ inputs })
+      expect(first.code).toBe(1)
+      expect(first.errors.join('\n')).toContain(
+        `repository:${OTHER} (GitHub accepted the write, but reading the secret back shows it last updated ${old})`,
+      )
+      const secret = world.amazon.currentSecret(world.clientId)
+      expect(world.pendingSecrets()).toEqual([secret])
+
+      const second = await world.run({ inputs })
+      expect(second.code, second.stdout).toBe(0)
+      expect(second.outputs.result).toBe('resumed')
+      expect(world.stored(OTHER)).toBe(secret)
+      expect(world.pendingSecrets()).toEqual([])
+    }))
+})
+
 describe.concurrent('deploys', () => {
   const dispatch = `repository_dispatch:lwa-client-secret-rotated\nworkflow:${OTHER}:deploy.yml`
 

@@ -66,6 +66,18 @@ describe.concurrent('forged and stale claims on the queue', () => {
       expect(run.warnings.join('\n')).toContain("its secret is not in LWA's format")
     }))
 
+  it('with verify: false, never takes a well-formed claim dated in the future', () =>
+    withWorld(async (world) => {
+      const forged = formatted()
+      await send(world, newSecretNotification({ clientId: world.clientId, secret: forged, eventTime: new Date(Date.now() + HOUR) }))
+      const run = await world.run({ inputs: world.inputs({ verify: 'false' }) })
+      expect(run.code, run.stdout).toBe(0)
+      expect(run.outputs.result).toBe('rotated')
+      expect(world.stored()).toBe(world.amazon.currentSecret(world.clientId))
+      expect(world.stored()).not.toBe(forged)
+      expect(world.pendingSecrets()).toEqual([forged])
+    }))
+
   it('rotates afresh past a stale genuine-looking message, and clears it', () =>
     withWorld(async (world) => {
       const stale = formatted()

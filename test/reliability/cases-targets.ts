@@ -61,4 +61,28 @@ export const targetCases: FaultCase[] = [
         }
       }),
   },
+  {
+    group: GROUP,
+    fault: 'A #KEY target whose value is not a JSON object',
+    action: 'The preflight fails: the key cannot be set in it. Nothing is rotated.',
+    userSees: 'A preflight error saying to store a JSON object there, or to drop #KEY and replace the whole value.',
+    recovery: 'Fix the secret or the target line and re-run.',
+    run: (tally) =>
+      scenario(tally, {}, async (world) => {
+        const sm = await startSecretsManagerSim()
+        try {
+          sm.createSecret('plain', 'not json')
+          world.faults++
+          const run = await world.run({
+            inputs: world.inputs({ targets: 'aws-secretsmanager:plain#clientSecret' }),
+            env: { AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.url },
+          })
+          expect(run.code).toBe(1)
+          expect(errorOf(run)).toContain("the secret's value is not a JSON object")
+          expect(world.amazon.rotateCalls()).toBe(0)
+        } finally {
+          await sm.close()
+        }
+      }),
+  },
 ]

@@ -106,4 +106,40 @@ export const trustCases: FaultCase[] = [
         expect(world.amazon.rotations(world.clientId)).toBe(0)
       }),
   },
+  {
+    group: GROUP,
+    fault: "An endpoint input that is not Amazon's (lwa-endpoint on another host, credentials in a URL)",
+    action: 'Refuses the input before any request; never echoes a credential.',
+    userSees: 'An error naming the input and the hosts it accepts, in the log and the summary.',
+    recovery: "Leave lwa-endpoint and sp-api-endpoint at Amazon's defaults.",
+    run: (tally) =>
+      scenario(tally, {}, async (world) => {
+        world.faults++
+        const run = await world.run({ inputs: world.inputs({ 'lwa-endpoint': 'https://me:pa55word@lwa.example.com/auth/o2/token' }) })
+        expect(run.code).toBe(1)
+        expect(errorOf(run)).toContain('Input lwa-endpoint:')
+        expect(run.stdout + run.summary).not.toContain('pa55word')
+        expect(world.amazon.requests).toEqual([])
+      }),
+  },
+  {
+    group: GROUP,
+    fault: "Another application's messages on a shared queue while the run waits for its own",
+    action: 'Gives them back at once, and waits longer (2 s, doubling to 8 s) between looks that find only them.',
+    userSees: 'A successful run.',
+    recovery: 'None needed; one queue per application avoids it (docs/security.md).',
+    waitSeconds: 10,
+    run: (tally) =>
+      scenario(tally, { amazon: { notificationDelayMs: 8_000 } }, async (world) => {
+        const other = world.addApplication()
+        await plant(world, newSecretNotification({ clientId: other.clientId, secret: formatted(), eventTime: new Date() }))
+        const run = await world.run()
+        expect(run.code, run.stdout).toBe(0)
+        expectDone(world)
+        expect(world.pendingSecrets(other.clientId)).toHaveLength(1)
+        const receives = world.sqsProxy.counts.ReceiveMessage ?? 0
+        // Looking every second (two receives a look) would take about 18 over the 8 s the new secret takes.
+        expect(receives).toBeLessThanOrEqual(12)
+      }),
+  },
 ]

@@ -357,4 +357,35 @@ describe('rotate (core)', () => {
     expect(receives).toBeLessThanOrEqual(16)
     expect(w.queue.pending()).toHaveLength(1)
   })
+
+  it('with verify off, never takes an unreadable claim, and does not rotate past it while young', async () => {
+    const w = setup()
+    const body = JSON.parse(newSecretBody(S('partial'), new Date(w.clock.t - 60_000))) as {
+      payload: { applicationOAuthClientNewSecret: Record<string, unknown> }
+    }
+    delete body.payload.applicationOAuthClientNewSecret.oldClientSecretExpiryTime
+    w.queue.send(JSON.stringify(body))
+    await expect(rotate({ ...w.plan, verify: false }, w.deps)).rejects.toThrow(/nothing was rotated/)
+    expect(w.rotateCalls).toEqual([])
+    expect(w.stored.size).toBe(0)
+  })
+
+  it('judges what the rest of a look brings in before it decides to rotate', async () => {
+    const w = setup()
+    w.queue.send(newSecretBody(S('stale'), new Date(w.clock.t - 3 * HOUR)))
+    w.rejected.add(S('stale'))
+    // Found only by the background drain that follows the first batch, which answers after the first verdict.
+    w.queue.arrivals.push({ at: w.clock.t + 500, body: newSecretBody(S('pending'), new Date(w.clock.t - 60_000)) })
+    const receive = w.queue.receive
+    let receives = 0
+    w.queue.receive = async (wait, visibility) => {
+      if (++receives === 2) await new Promise((resolve) => setTimeout(resolve, 20))
+      return receive(wait, visibility)
+    }
+    const report = await rotate(w.plan, w.deps)
+    expect(report.result).toBe('resumed')
+    expect(w.rotateCalls).toEqual([])
+    expect(w.stored.get('repo')?.value).toBe(S('pending'))
+    expect(w.queue.pending()).toEqual([])
+  })
 })
