@@ -42,6 +42,8 @@ const VERIFY_INTERVAL_MS = 3_000
  * second (and from reaching a dead-letter queue through their receive count).
  */
 const FOREIGN_BACKOFF_MS = { first: 2_000, max: 8_000 }
+/** Time a rotation must leave for receiving its secret (or a quarter of receive-timeout, when that is shorter). */
+const MIN_RECEIVE_MS = 15_000
 /** Calls of rotateApplicationClientSecret a run makes at most (Amazon refusing with 429, 500 or 503). */
 const MAX_ROTATE_ATTEMPTS = 4
 /** GitHub's timestamps have whole seconds, and two clocks never agree exactly. */
@@ -331,6 +333,13 @@ class Rotation {
       if (contended && (await this.storedByAnotherRun())) {
         log.info('Another run stored a new secret in every target while this one waited: nothing to rotate.')
         return { decision: 'skipped', reason: 'stored by another run' }
+      }
+      // A rotation must leave time to receive its secret: waiting used up too much of receive-timeout, so stop here.
+      if (this.deadline - clock.now() < Math.min(plan.receiveTimeoutMs / 4, MIN_RECEIVE_MS)) {
+        throw new Error(
+          `nothing was rotated: waiting for the queue used up most of receive-timeout (${Math.round(plan.receiveTimeoutMs / 1000)} s), ` +
+            'leaving too little to receive a new secret. Re-run, or raise receive-timeout.',
+        )
       }
       try {
         await deps.spApi.rotateClientSecret(token)
