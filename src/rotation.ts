@@ -42,7 +42,7 @@ const VERIFY_INTERVAL_MS = 3_000
  * second (and from reaching a dead-letter queue through their receive count).
  */
 const FOREIGN_BACKOFF_MS = { first: 2_000, max: 8_000 }
-/** Time a rotation must leave for receiving its secret (or a quarter of receive-timeout, when that is shorter). */
+/** Time a rotation always gets to receive its secret (or a quarter of receive-timeout, when that is shorter). */
 const MIN_RECEIVE_MS = 15_000
 /** Calls of rotateApplicationClientSecret a run makes at most (Amazon refusing with 429, 500 or 503). */
 const MAX_ROTATE_ATTEMPTS = 4
@@ -334,21 +334,16 @@ class Rotation {
         log.info('Another run stored a new secret in every target while this one waited: nothing to rotate.')
         return { decision: 'skipped', reason: 'stored by another run' }
       }
-      // A rotation must leave time to receive its secret: waiting used up too much of receive-timeout, so stop here.
-      if (this.deadline - clock.now() < Math.min(plan.receiveTimeoutMs / 4, MIN_RECEIVE_MS)) {
-        throw new Error(
-          `nothing was rotated: waiting for the queue used up most of receive-timeout (${Math.round(plan.receiveTimeoutMs / 1000)} s), ` +
-            'leaving too little to receive a new secret. Re-run, or raise receive-timeout.',
-        )
-      }
       try {
         await deps.spApi.rotateClientSecret(token)
         log.info('Amazon accepted the rotation (HTTP 204). The new secret is on its way to the queue.')
+        this.leaveTimeToReceive()
         return { decision: 'rotated' }
       } catch (error) {
         if (!(error instanceof SpApiError) || error.outcome === 'final') throw error
         if (error.outcome === 'unknown') {
           log.warning(`${error.message}. Waiting for the new-secret message in case it did.`)
+          this.leaveTimeToReceive()
           return { decision: 'rotated' }
         }
         if (attempt >= MAX_ROTATE_ATTEMPTS) throw error
@@ -361,6 +356,12 @@ class Rotation {
         this.deadline += error.retryAfterMs
       }
     }
+  }
+
+  /** However long the wait before it took, a rotation gets time to receive its secret: a bounded margin past receive-timeout. */
+  private leaveTimeToReceive(): void {
+    const { plan, deps } = this
+    this.deadline = Math.max(this.deadline, deps.clock.now() + Math.min(plan.receiveTimeoutMs / 4, MIN_RECEIVE_MS))
   }
 
   /**

@@ -466,7 +466,7 @@ export const cases: FaultCase[] = [
     run: (tally) =>
       scenario(tally, { amazon: { notificationDelayMs: 8_000 } }, async (world) => {
         world.faults++
-        const first = await world.run({ inputs: world.inputs({ 'receive-timeout': '5' }) })
+        const first = await world.run({ inputs: world.inputs({ 'receive-timeout': '4' }) })
         expect(first.code).toBe(1)
         expect(errorOf(first)).toContain('No new-secret message')
         expect(world.stored()).toBeUndefined()
