@@ -1,11 +1,13 @@
 /**
- * The rotation, start to finish: preflight → resume or rotate → receive → verify → store → commit → report.
+ * The rotation, start to finish: preflight → resume or rotate → receive → verify → store → commit → report
+ * (record the expiry, start the deploys).
  *
  * Amazon puts the new secret on the queue and nowhere else, so the queue message is treated as the only
  * copy: it is deleted only once every target holds the secret, and released for the next run on any
  * failure. A message already waiting for this client id means an earlier run rotated and did not finish:
- * that run is resumed instead of rotating again. The core talks to Amazon, SQS and GitHub only through the
- * narrow interfaces in Deps; main.ts wires the real adapters.
+ * that run is resumed instead of rotating again. Every message is a claim to be judged (candidates.ts). The
+ * core talks to Amazon, SQS, GitHub and Secrets Manager only through the ports (ports.ts) in Deps; main.ts
+ * wires the real adapters.
  */
 import { candidateOf, deletable, describe, forgery, isStale, newestFirst, versionKey, type Candidate } from './candidates.js'
 import { formatDispatch, type Dispatch } from './dispatch.js'
