@@ -7,7 +7,7 @@ import { FUTURE_TOLERANCE_MS } from './candidates.js'
 import { daysLeft, parseRecordedExpiry } from './expiry.js'
 import { isSecretFormat, parseNotification } from './notification.js'
 import { amazonMaySend } from './queue-policy.js'
-import type { Deps, Plan } from './rotation.js'
+import { MIN_RETENTION_SECONDS, type Deps, type Plan } from './rotation.js'
 import { formatTarget } from './targets.js'
 
 export interface Check {
@@ -23,9 +23,6 @@ export interface CheckReport {
   /** The current secret's expiry as recorded, when known. */
   secretExpiresAt: string | undefined
 }
-
-/** The old secret lives 7 days after a rotation; the message must outlive it. */
-const MIN_RETENTION_SECONDS = 8 * 24 * 3600
 
 export async function check(plan: Plan, deps: Omit<Deps, 'spApi'>): Promise<CheckReport> {
   const { lwa, queue, store, expiry, log } = deps

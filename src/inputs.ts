@@ -60,6 +60,8 @@ export interface Inputs {
   expiryVariable: string | undefined
   /** The workflow's repository (GITHUB_REPOSITORY): where the expiry variable lives. */
   repository: string | undefined
+  /** This workflow run's page, from the runner's environment, for the dispatch payload. */
+  runUrl: string | undefined
   /** Things worth a warning that do not stop the run (e.g. a github-api-url other than the runner's). */
   warnings: string[]
 }
@@ -234,6 +236,10 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
     rotateBeforeMs,
     expiryVariable,
     repository: env.GITHUB_REPOSITORY,
+    runUrl:
+      env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+        ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+        : undefined,
     warnings,
   }
 }

@@ -4,15 +4,20 @@
  * for them. Every method of such an adapter returns a promise, so a call can wait for the module.
  */
 
+/** A factory whose promise is made on the first call and shared by every later one. */
+export function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined
+  return () => (made ??= make())
+}
+
 /** `make` runs once, on the first call of any method; `fields` are properties known without it. */
 export function lazily<T extends object>(make: () => Promise<T>, fields: Partial<T> = {}): T {
-  let made: Promise<T> | undefined
+  const adapter = once(make)
   return new Proxy(fields as T, {
     get(target, prop) {
       if (prop in target) return target[prop as keyof T]
       if (prop === 'then') return undefined // never mistaken for a promise itself
-      return (...args: unknown[]) =>
-        (made ??= make()).then((adapter) => (adapter[prop as keyof T] as (...a: unknown[]) => unknown).apply(adapter, args))
+      return (...args: unknown[]) => adapter().then((made) => (made[prop as keyof T] as (...a: unknown[]) => unknown).apply(made, args))
     },
   })
 }

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { check, type CheckReport } from './check.js'
 import type { HttpClient } from './http.js'
 import { readInputs, SECRET_INPUTS } from './inputs.js'
-import { lazily } from './lazy.js'
+import { lazily, once } from './lazy.js'
 import type { Dispatcher, ExpiryRecord, Queue, SecretStore } from './ports.js'
 import { createLwa } from './lwa.js'
 import { rotate, RotationFailed, type Log, type Report } from './rotation.js'
@@ -45,7 +45,7 @@ export async function run(): Promise<void> {
     for (const warning of inputs.warnings) log.warning(warning)
 
     // undici (with the proxy support) loads on the first request too: an input error never pays for it.
-    const http = lazyOnce(() => import('./http.js'))
+    const http = once(() => import('./http.js'))
     // Token requests are safe to repeat whatever happened to the first attempt.
     const lwaHttp = lazily<HttpClient>(async () =>
       (await http()).createHttpClient({
@@ -75,13 +75,14 @@ export async function run(): Promise<void> {
     // The AWS SDK and Octokit load on first use, once the first LWA request is on its way (see lazy.ts): the
     // module loads then overlap its round trip instead of delaying it.
     const afterFirstRequest = async () => void (await http())
-    const github = lazyOnce(async () => {
+    const github = once(async () => {
       await afterFirstRequest()
       const [{ createOctokit }, { createGitHubStore }, { createExpiryRecord }, { createDispatcher }] = await Promise.all([
-        import('./octokit.js'),
-        import('./github.js'),
-        import('./variables.js'),
-        import('./github-dispatch.js'),
+        // One chunk for the four: they always load together, and share Octokit's helpers.
+        import(/* webpackChunkName: "github" */ './octokit.js'),
+        import(/* webpackChunkName: "github" */ './github.js'),
+        import(/* webpackChunkName: "github" */ './variables.js'),
+        import(/* webpackChunkName: "github" */ './github-dispatch.js'),
       ])
       const octokit = createOctokit({ token: inputs.githubToken, baseUrl: inputs.githubApiUrl, warn: log.warning, info: log.info })
       return {
@@ -99,7 +100,7 @@ export async function run(): Promise<void> {
       receiveTimeoutMs: inputs.receiveTimeoutSeconds * 1000,
       rotateBeforeMs: inputs.rotateBeforeMs,
       dispatches: inputs.dispatches,
-      runUrl: runUrl(process.env),
+      runUrl: inputs.runUrl,
       signal: cancel.signal,
     }
     const expiryVariable = inputs.expiryVariable
@@ -147,18 +148,6 @@ export async function run(): Promise<void> {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal)
     await Promise.allSettled(closers.map((close) => close()))
   }
-}
-
-/** A promise-returning factory that runs once. */
-function lazyOnce<T>(make: () => Promise<T>): () => Promise<T> {
-  let made: Promise<T> | undefined
-  return () => (made ??= make())
-}
-
-/** This workflow run's page, from the runner's environment. */
-function runUrl(env: NodeJS.ProcessEnv): string | undefined {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env
-  return server && repo && id ? `${server}/${repo}/actions/runs/${id}` : undefined
 }
 
 /** Annotations that reach people: a secret close to expiry that this run did not replace. */

@@ -51,7 +51,7 @@ const MAX_ROTATE_ATTEMPTS = 4
 /** GitHub's timestamps have whole seconds, and two clocks never agree exactly. */
 const CLOCK_TOLERANCE_MS = 5_000
 /** The old secret lives 7 days after a rotation; the message must outlive it (invariant 2). */
-const MIN_RETENTION_SECONDS = 8 * 24 * 3600
+export const MIN_RETENTION_SECONDS = 8 * 24 * 3600
 
 export interface Plan {
   clientId: string

@@ -3,13 +3,13 @@
  * Manager targets to the Secrets Manager store, which (with its SDK) is imported only when such a target
  * is first used, so a run with GitHub targets only never loads it.
  */
+import { once } from './lazy.js'
 import type { SecretStore } from './ports.js'
 import type { Target } from './targets.js'
 
 export function routeStores(github: SecretStore, secretsManager: () => Promise<SecretStore>): SecretStore {
-  let aws: Promise<SecretStore> | undefined
-  const storeFor = async (target: Target): Promise<SecretStore> =>
-    target.kind === 'aws-secretsmanager' ? (aws ??= secretsManager()) : github
+  const aws = once(secretsManager)
+  const storeFor = async (target: Target): Promise<SecretStore> => (target.kind === 'aws-secretsmanager' ? aws() : github)
   return {
     check: async (target) => (await storeFor(target)).check(target),
     write: async (target, value, versionKey) => (await storeFor(target)).write(target, value, versionKey),

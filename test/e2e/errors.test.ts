@@ -5,16 +5,7 @@
  */
 import { createServer } from 'node:net'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createWorld, type World } from '../support/world.ts'
-
-async function withWorld(body: (world: World) => Promise<void>): Promise<void> {
-  const world = await createWorld()
-  try {
-    await body(world)
-  } finally {
-    await world.close()
-  }
-}
+import { withWorld } from '../support/world.ts'
 
 /** A loopback port nothing listens on (one just released): connections are refused at once. */
 let CLOSED = ''

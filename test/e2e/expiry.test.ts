@@ -6,19 +6,10 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs'
 import { describe, expect, it } from 'vitest'
 import { expiryNotification } from '../sim/amazon.ts'
-import { createWorld, REPO, type World, type WorldOptions } from '../support/world.ts'
+import { REPO, withWorld, type World } from '../support/world.ts'
 
 const DAY = 86_400_000
 const VARIABLE = 'LWA_CLIENT_SECRET_EXPIRES_AT'
-
-async function withWorld(body: (world: World) => Promise<void>, options?: WorldOptions): Promise<void> {
-  const world = await createWorld(options)
-  try {
-    await body(world)
-  } finally {
-    await world.close()
-  }
-}
 
 const daysFromNow = (days: number) => new Date(Date.now() + days * DAY).toISOString()
 const recorded = (world: World) => world.github.variable(REPO, VARIABLE)?.value

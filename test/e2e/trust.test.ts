@@ -8,19 +8,10 @@ import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs'
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { newSecretNotification } from '../sim/amazon.ts'
-import { createWorld, type World } from '../support/world.ts'
+import { withWorld, type World } from '../support/world.ts'
 
 const HOUR = 3_600_000
 const formatted = () => `amzn1.oa2-cs.v1.${randomBytes(32).toString('hex')}`
-
-async function withWorld(body: (world: World) => Promise<void>, options?: Parameters<typeof createWorld>[0]): Promise<void> {
-  const world = await createWorld(options)
-  try {
-    await body(world)
-  } finally {
-    await world.close()
-  }
-}
 
 const send = (world: World, body: string) => world.sqs.client.send(new SendMessageCommand({ QueueUrl: world.queueUrl, MessageBody: body }))
 

@@ -182,3 +182,13 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   sqsProxy.holdNext = (action) => ((world.faults += 1), holdSqs(action))
   return world
 }
+
+/** Runs `body` in a fresh world and closes it whatever happens: one world per case, so cases can run concurrently. */
+export async function withWorld(body: (world: World) => Promise<void>, options?: WorldOptions): Promise<void> {
+  const world = await createWorld(options)
+  try {
+    await body(world)
+  } finally {
+    await world.close()
+  }
+}

@@ -1,6 +1,46 @@
-export const id = 77;
-export const ids = [77,590];
+export const id = 326;
+export const ids = [326];
 export const modules = {
+
+/***/ 4135:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   createDispatcher: () => (/* binding */ createDispatcher)
+/* harmony export */ });
+/* harmony import */ var _octokit_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6590);
+
+function createDispatcher(octokit) {
+    const advice = (d) => (status) => status === 403 || status === 404
+        ? `The github-token needs ${d.kind === 'workflow' ? '"Actions: read and write"' : '"Contents: read and write"'} on ${d.owner}/${d.repo}, and the ${d.kind === 'workflow' ? 'workflow must exist and declare workflow_dispatch' : 'repository must exist'}.`
+        : '';
+    return {
+        async fire(d, payload) {
+            if (d.kind === 'repository_dispatch') {
+                await (0,_octokit_js__WEBPACK_IMPORTED_MODULE_0__.request)(advice(d), 'send the repository_dispatch', () => octokit.request('POST /repos/{owner}/{repo}/dispatches', {
+                    owner: d.owner,
+                    repo: d.repo,
+                    event_type: d.eventType,
+                    client_payload: payload,
+                }));
+                return;
+            }
+            const ref = d.ref ??
+                (await (0,_octokit_js__WEBPACK_IMPORTED_MODULE_0__.request)(advice(d), 'read the default branch', () => octokit.request('GET /repos/{owner}/{repo}', { owner: d.owner, repo: d.repo }))).data.default_branch;
+            // No inputs: a workflow refuses inputs it does not declare.
+            await (0,_octokit_js__WEBPACK_IMPORTED_MODULE_0__.request)(advice(d), 'start the workflow', () => octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+                owner: d.owner,
+                repo: d.repo,
+                workflow_id: d.workflow,
+                ref,
+            }));
+        },
+    };
+}
+
+
+/***/ }),
 
 /***/ 6077:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -319,6 +359,68 @@ async function request(advice, what, send) {
         const hint = advice(status);
         throw new GitHubError(status, `could not ${what}: HTTP ${status}${detail === `HTTP ${status}` ? '' : ` ${detail}`}.${hint ? ` ${hint}` : ''}`);
     }
+}
+
+
+/***/ }),
+
+/***/ 3494:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   createExpiryRecord: () => (/* binding */ createExpiryRecord)
+/* harmony export */ });
+/* harmony import */ var _octokit_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6590);
+/**
+ * The expiry record: a repository Actions variable of the workflow's repository that holds when the current
+ * secret expires (an ISO 8601 date-time, never the secret), through the variables REST API.
+ */
+
+function createExpiryRecord(octokit, options) {
+    const [owner, repo] = options.repository.split('/');
+    const { name } = options;
+    /** What the last read found: a variable known to be missing is created at once, not after a failed update. */
+    let exists;
+    const advice = (status) => status === 403 || status === 404
+        ? `The github-token needs the repository permission "Variables: read and write" on ${options.repository} (a GitHub App: the same permission) to keep the expiry in ${name}.`
+        : status === 401
+            ? 'The github-token is invalid or expired.'
+            : '';
+    return {
+        name,
+        async read() {
+            try {
+                const { data } = await (0,_octokit_js__WEBPACK_IMPORTED_MODULE_0__.request)(advice, `read the variable ${name}`, () => octokit.request('GET /repos/{owner}/{repo}/actions/variables/{name}', { owner, repo, name }));
+                exists = true;
+                return data.value;
+            }
+            catch (error) {
+                // 404 is also what a token without the permission gets for a private repository: told apart by the list below.
+                if (error instanceof _octokit_js__WEBPACK_IMPORTED_MODULE_0__.GitHubError && error.status === 404) {
+                    await (0,_octokit_js__WEBPACK_IMPORTED_MODULE_0__.request)(advice, 'list the variables', () => octokit.request('GET /repos/{owner}/{repo}/actions/variables', { owner, repo, per_page: 1 }));
+                    exists = false;
+                    return undefined;
+                }
+                throw error;
+            }
+        },
+        async write(value) {
+            if (exists === false) {
+                await (0,_octokit_js__WEBPACK_IMPORTED_MODULE_0__.request)(advice, `create the variable ${name}`, () => octokit.request('POST /repos/{owner}/{repo}/actions/variables', { owner, repo, name, value }));
+                exists = true;
+                return;
+            }
+            try {
+                await (0,_octokit_js__WEBPACK_IMPORTED_MODULE_0__.request)(advice, `update the variable ${name}`, () => octokit.request('PATCH /repos/{owner}/{repo}/actions/variables/{name}', { owner, repo, name, value }));
+            }
+            catch (error) {
+                if (!(error instanceof _octokit_js__WEBPACK_IMPORTED_MODULE_0__.GitHubError && error.status === 404))
+                    throw error;
+                await (0,_octokit_js__WEBPACK_IMPORTED_MODULE_0__.request)(advice, `create the variable ${name}`, () => octokit.request('POST /repos/{owner}/{repo}/actions/variables', { owner, repo, name, value }));
+            }
+        },
+    };
 }
 
 
