@@ -3,18 +3,26 @@
  * preflight that proves every input a later step depends on before anything irreversible happens. Each case
  * asserts that nothing was rotated, besides the text. The cases only wait, so they run concurrently.
  */
-import { createServer } from 'node:net'
+import { connect } from 'node:net'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { withWorld } from '../support/world.ts'
 
-/** A loopback port nothing listens on (one just released): connections are refused at once. */
-let CLOSED = ''
+/**
+ * A loopback port that refuses connections. It lies below the ephemeral range every simulator draws its port
+ * from, so no test running beside these can take it (a port just released can be handed to the next server
+ * that listens on port 0), and it is not on fetch's list of blocked ports. The probe proves it refuses here.
+ */
+const CLOSED = 'http://127.0.0.1:2'
 beforeAll(async () => {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  CLOSED = `http://127.0.0.1:${port}`
+  const code = await new Promise<string | undefined>((resolve) => {
+    const socket = connect(2, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve('connected')
+    })
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code))
+  })
+  expect(code, `something listens on ${CLOSED}; these cases need a port that refuses`).toBe('ECONNREFUSED')
 })
 
 describe.concurrent('the preflight proves every input first', () => {
