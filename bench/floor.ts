@@ -5,13 +5,18 @@
  * The chain is derived from the rotation's rules, not from the code (docs/performance.md explains each step):
  *
  *   at once:  LWA token (current secret)  |  GitHub public key × N  |  GET expiry variable  |  SQS ReceiveMessage (look)
- *   then:     SQS GetQueueAttributes      (after the look: nothing held elsewhere; also the retention check)
+ *   then:     SQS GetQueueAttributes      (nothing held elsewhere; also the retention check: see below)
  *   then:     SP-API rotate               (after all of the above: nothing irreversible before every check passed)
  *   then:     SQS ReceiveMessage          (a long poll, answered once Amazon has delivered: the delivery delay)
  *   then:     LWA token (new secret)      (verify before storing)
  *   then:     GitHub PUT secret × N       (writes: GitHub's pacing, one at a time, minTime apart)
  *   then:     GitHub GET secret × N       (each write read back)
  *   then:     SQS DeleteMessage  |  GitHub PATCH expiry variable (a write: paced after the last PUT)
+ *
+ * The queue gives its evidence in two round trips either way. On a queue holding messages, the look answers
+ * at once and the GetQueueAttributes after it counts what another consumer holds. On an empty queue, the
+ * action sends GetQueueAttributes beside the look, and the look's silence one round trip past that answer is
+ * what shows nothing waits: the same two round trips, so the graph keeps the first form.
  *
  * The longest chain is 8 requests. The floor is not simply 8 × latency + delivery + pacing: the rotate's
  * answer travels while the delivery delay runs, and the last PUT and its read-back fit inside the last pacing
@@ -49,7 +54,7 @@ export function mustRequests(targets: number): MustRequest[] {
     ...keys.map((id): MustRequest => ({ id, service: 'GitHub', kind: 'GET', after: [] })),
     { id: 'expiry-read', service: 'GitHub', kind: 'GET', after: [] },
     { id: 'look', service: 'SQS', kind: 'ReceiveMessage', after: [] },
-    // Messages held by another consumer show only after the look (and this one answers the retention check too).
+    // Two round trips of queue evidence before the rotate (see above); this one answers the retention check too.
     { id: 'in-flight', service: 'SQS', kind: 'GetQueueAttributes', after: ['look'] },
     { id: 'rotate', service: 'SP-API', kind: 'POST rotate', after: ['token', ...keys, 'expiry-read', 'in-flight'] },
     { id: 'receive', service: 'SQS', kind: 'ReceiveMessage', after: ['rotate'], waitsForDeliveryOf: 'rotate' },

@@ -222,13 +222,23 @@ function createQueue(options) {
     };
     return {
         async stats() {
+            const sent = Date.now();
             const { Attributes = {} } = await send('GetQueueAttributes', () => client.send(new _aws_sdk_client_sqs__WEBPACK_IMPORTED_MODULE_2__/* .GetQueueAttributesCommand */ .Ko({
                 QueueUrl,
-                AttributeNames: ['MessageRetentionPeriod', 'ApproximateNumberOfMessagesNotVisible', 'Policy'],
+                AttributeNames: [
+                    'MessageRetentionPeriod',
+                    'ApproximateNumberOfMessages',
+                    'ApproximateNumberOfMessagesDelayed',
+                    'ApproximateNumberOfMessagesNotVisible',
+                    'Policy',
+                ],
             })));
+            const { ApproximateNumberOfMessages: visible, ApproximateNumberOfMessagesDelayed: delayed } = Attributes;
             return {
                 retentionSeconds: Number(Attributes.MessageRetentionPeriod ?? 0),
                 inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+                queued: visible === undefined || delayed === undefined ? undefined : Number(visible) + Number(delayed),
+                roundTripMs: Date.now() - sent,
                 policy: Attributes.Policy || undefined,
             };
         },

@@ -75,6 +75,10 @@ export interface QueueStats {
   retentionSeconds: number
   /** Received by some consumer and not yet deleted or released (ApproximateNumberOfMessagesNotVisible). */
   inFlight: number
+  /** Waiting to be received, visible or delayed (ApproximateNumberOfMessages and …Delayed); undefined when SQS did not say. */
+  queued: number | undefined
+  /** How long SQS took to answer this request: the queue's round trip. */
+  roundTripMs: number
   /** The queue's access policy (JSON), when it has one and the credentials may read it. */
   policy: string | undefined
 }

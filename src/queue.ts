@@ -44,17 +44,27 @@ export function createQueue(options: { url: string; region: string }): Queue {
 
   return {
     async stats() {
+      const sent = Date.now()
       const { Attributes = {} } = await send('GetQueueAttributes', () =>
         client.send(
           new GetQueueAttributesCommand({
             QueueUrl,
-            AttributeNames: ['MessageRetentionPeriod', 'ApproximateNumberOfMessagesNotVisible', 'Policy'],
+            AttributeNames: [
+              'MessageRetentionPeriod',
+              'ApproximateNumberOfMessages',
+              'ApproximateNumberOfMessagesDelayed',
+              'ApproximateNumberOfMessagesNotVisible',
+              'Policy',
+            ],
           }),
         ),
       )
+      const { ApproximateNumberOfMessages: visible, ApproximateNumberOfMessagesDelayed: delayed } = Attributes
       return {
         retentionSeconds: Number(Attributes.MessageRetentionPeriod ?? 0),
         inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+        queued: visible === undefined || delayed === undefined ? undefined : Number(visible) + Number(delayed),
+        roundTripMs: Date.now() - sent,
         policy: Attributes.Policy || undefined,
       }
     },

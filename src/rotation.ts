@@ -33,6 +33,8 @@ export const LEASE_SECONDS = 30
 /** Visibility of messages while one pass over the queue looks at them; others' are released after the pass. */
 const PASS_VISIBILITY_SECONDS = 10
 const MAX_RECEIVES_PER_PASS = 10
+/** The least silence of a first look that counts as "nothing waiting", however fast the queue answers (see queueCheck). */
+const MIN_SILENCE_MS = 100
 const LONG_POLL_SECONDS = 20
 const IN_FLIGHT_POLL_MS = 5_000
 /** A new secret can take a little while to become active at LWA. */
@@ -156,8 +158,11 @@ class Rotation {
   private readonly expiryNotices: Lease<Date>
   /** The background rest of the last look at the queue, if one is running: awaited before the lease is settled. */
   private draining: Promise<void> = Promise.resolve()
-  /** The first look at the queue, made beside the preflight. */
+  /** The first look at the queue, made beside the preflight; it may run on into the receive (see lookFoundNothing). */
   private firstLook: Promise<void> | undefined
+  private firstLookDone = false
+  /** Set when SQS counted the queue empty at the preflight: when the first look's silence shows it empty too. */
+  private quietFrom: number | undefined
   /** The expiry variable's value at the preflight (undefined: none, unreadable, or tracking off). */
   private recorded: Date | undefined
 
@@ -186,7 +191,7 @@ class Rotation {
       this.deadline = this.startedAt + plan.receiveTimeoutMs
       // The first look for a waiting message runs beside the preflight: it changes nothing, and whatever it
       // holds goes back to the queue if the preflight fails.
-      this.firstLook = this.pass(1)
+      this.firstLook = this.pass(1).finally(() => (this.firstLookDone = true))
       this.firstLook.catch(() => {}) // a failure here is the preflight's to report (the queue check)
       const token = await this.step('preflight', 'Preflight', () => this.preflight())
       const start = await this.step('resume or rotate', 'Resume or rotate', () => this.resumeOrRotate(token))
@@ -248,7 +253,7 @@ class Rotation {
       ...(plan.refreshToken
         ? [['refresh-token', deps.lwa.refreshGrant(plan.currentSecret, plan.refreshToken)] as [string, Promise<unknown>]]
         : []),
-      ['The queue (sqs-queue-url)', deps.queue.stats()],
+      ['The queue (sqs-queue-url)', this.queueCheck()],
       ...plan.targets.map((t): [string, Promise<unknown>] => [formatTarget(t), deps.store.check(t)]),
     ]
     const record = deps.expiry?.read()
@@ -297,9 +302,12 @@ class Rotation {
     // Set once another run may be at work on this application: messages in flight, or Amazon refused a call.
     let contended = false
     for (let attempt = 1; ;) {
-      if (this.firstLook) await this.firstLook
-      else await this.pass(1)
-      this.firstLook = undefined
+      const quiet = attempt === 1 && (await this.lookFoundNothing())
+      if (!quiet) {
+        if (this.firstLook) await this.firstLook
+        else await this.pass(1)
+        this.firstLook = undefined
+      }
       // Judge what the look found, the part the background rest of it brings in too, before deciding.
       for (;;) {
         if (this.untried().length) {
@@ -317,7 +325,8 @@ class Rotation {
       this.refuseToPassYoung()
       if (attempt === 1 && !contended && this.notDue()) return { decision: 'skipped', reason: 'not due' }
 
-      const { inFlight } = await deps.queue.stats()
+      // A quiet queue was counted at the preflight, with nothing in flight.
+      const inFlight = quiet ? 0 : (await deps.queue.stats()).inFlight
       // What this run holds itself (stale and forged claims, expiry notices) is not another consumer's.
       const elsewhere = inFlight - this.lease.size - this.expiryNotices.size
       if (elsewhere > 0) {
@@ -360,6 +369,33 @@ class Rotation {
     }
   }
 
+  /**
+   * The preflight's queue check, sent beside the first look. A long poll answers at once when a message is
+   * waiting, so when SQS counts the queue empty, a look still silent one round trip after this answer (two
+   * since both were sent; at least MIN_SILENCE_MS, for the calls' different times at SQS) has found nothing
+   * either. Both signs count: SQS's counts are approximate for a while after a change.
+   */
+  private async queueCheck(): Promise<QueueStats> {
+    const stats = await this.deps.queue.stats()
+    if (stats.queued === 0 && stats.inFlight === 0) {
+      this.quietFrom = this.deps.clock.now() + Math.max(stats.roundTripMs, MIN_SILENCE_MS)
+    }
+    return stats
+  }
+
+  /**
+   * True when the first look, still running, has found nothing (see queueCheck). The decision then goes ahead
+   * without the rest of the look's second; the look runs on in the background, and what it brings in (the
+   * rotation's own message, if Amazon is quick) is received as any later look's would be.
+   */
+  private async lookFoundNothing(): Promise<boolean> {
+    if (!this.firstLook || this.firstLookDone || this.quietFrom === undefined) return false
+    const wait = this.quietFrom - this.deps.clock.now()
+    if (wait > 0) await Promise.race([this.firstLook.catch(() => {}), this.deps.clock.sleep(wait)])
+    this.plan.signal?.throwIfAborted()
+    return !this.firstLookDone && this.lease.size + this.expiryNotices.size === 0
+  }
+
   /** However long the wait before it took, a rotation gets time to receive its secret: a bounded margin past receive-timeout. */
   private leaveTimeToReceive(): void {
     const { plan, deps } = this
@@ -372,6 +408,12 @@ class Rotation {
    */
   private async receive(decision: Exclude<Decision, 'skipped'>): Promise<boolean> {
     const { plan, deps } = this
+    // A first look left running by the decision may bring the message in itself: it ends within its second.
+    if (this.firstLook) {
+      const look = this.firstLook
+      this.firstLook = undefined
+      await look.catch(() => {}) // a queue that fails again fails the passes below
+    }
     while (!this.untried().length) {
       const wait = Math.min(LONG_POLL_SECONDS, Math.floor((this.deadline - deps.clock.now()) / 1000))
       if (wait <= 0) {

@@ -132,11 +132,24 @@ const quota = { errors: [{ code: 'QuotaExceeded', message: 'You exceeded your qu
 const serverError = { errors: [{ code: 'InternalFailure', message: 'We encountered an internal error. Please try again.' }] }
 const secondary = { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }
 const rotateRequests = (world: World) => world.amazon.requests.filter((r) => r.path.endsWith('/clientSecret'))
+/** Resolves once `condition` holds, checked every 10 ms; stops checking after `withinMs` (and never resolves). */
+const until = (condition: () => boolean, withinMs = 60_000) =>
+  new Promise<void>((resolve) => {
+    const end = Date.now() + withinMs
+    const timer = setInterval(() => {
+      if (condition()) resolve()
+      if (condition() || Date.now() > end) clearInterval(timer)
+    }, 10)
+  })
 
 export const cases: FaultCase[] = [
   killed(
-    'Killed after the preflight, before the rotate call',
-    () => ({ killWhen: /LWA accepted the current secret/ }),
+    'Killed after the preflight, before Amazon acted on the rotate call',
+    (world) => {
+      // The rotate call follows the preflight at once; Amazon holds it unanswered, and the run dies meanwhile.
+      world.amazon.failNext('rotate', { status: 0, hang: true })
+      return { killOn: until(() => rotateRequests(world).length > 0) }
+    },
     'Nothing irreversible had happened.',
     'rotated',
   ),

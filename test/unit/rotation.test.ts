@@ -46,7 +46,7 @@ class FakeQueue implements Queue {
   stats = () => {
     this.arrive()
     const inFlight = this.messages.filter((m) => !m.deleted && m.visibleAt > this.clock.t).length + this.heldElsewhere
-    return Promise.resolve({ retentionSeconds: 14 * 86400, inFlight, policy: undefined })
+    return Promise.resolve({ retentionSeconds: 14 * 86400, inFlight, queued: this.visible().length, roundTripMs: 0, policy: undefined })
   }
   receive = (wait: number, visibility: number) => {
     this.arrive()
@@ -387,5 +387,76 @@ describe('rotate (core)', () => {
     expect(w.rotateCalls).toEqual([])
     expect(w.stored.get('repo')?.value).toBe(S('pending'))
     expect(w.queue.pending()).toEqual([])
+  })
+  describe('the first look, on a queue SQS counts as empty', () => {
+    /** The first receive (the look) waits for the test's word; the rest answer as the fake queue does. */
+    function holdFirstLook(w: ReturnType<typeof setup>, stats = { roundTripMs: 40 }) {
+      const receive = w.queue.receive
+      const stats0 = w.queue.stats
+      let release!: () => void
+      const released = new Promise<void>((resolve) => (release = resolve))
+      let receives = 0
+      w.queue.receive = async (wait, visibility) => {
+        if (++receives === 1) await released
+        return receive(wait, visibility)
+      }
+      w.queue.stats = async () => {
+        const answer = await stats0()
+        w.clock.t += stats.roundTripMs
+        return { ...answer, roundTripMs: stats.roundTripMs }
+      }
+      return { release, startedAt: w.clock.t }
+    }
+
+    it.each([
+      { roundTripMs: 150, silenceMs: 300 },
+      { roundTripMs: 10, silenceMs: 110 },
+    ])(
+      'decides after $silenceMs ms of silence when the queue answers in $roundTripMs ms, and receives what that look brings in',
+      async ({ roundTripMs, silenceMs }) => {
+        const w = setup({ deliverAfterMs: 0 })
+        const look = holdFirstLook(w, { roundTripMs })
+        const running = rotate(w.plan, w.deps)
+        await expect.poll(() => w.rotateCalls.length).toBe(1)
+        // The look never answered, yet the run went on: after two round trips of silence (or the least silence), not the look's second.
+        expect(w.rotateCalls[0]! - look.startedAt).toBeGreaterThanOrEqual(silenceMs)
+        expect(w.rotateCalls[0]! - look.startedAt).toBeLessThan(1_000)
+        look.release() // the look now finds the rotation's own message
+        const report = await running
+        expect(report.result).toBe('rotated')
+        expect(w.rotateCalls).toHaveLength(1)
+        expect(w.stored.get('repo')?.value).toBe(S('new-1'))
+        expect(w.queue.pending()).toEqual([])
+      },
+    )
+
+    it('waits for the whole look when SQS counts a message waiting', async () => {
+      const w = setup()
+      w.queue.send(newSecretBody(S('pending'), new Date(w.clock.t - 60_000)))
+      const look = holdFirstLook(w)
+      const running = rotate(w.plan, w.deps)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(w.rotateCalls).toEqual([])
+      look.release()
+      const report = await running
+      expect(report.result).toBe('resumed')
+      expect(w.rotateCalls).toEqual([])
+      expect(w.stored.get('repo')?.value).toBe(S('pending'))
+    })
+
+    it('waits for the whole look when SQS counts a message in flight', async () => {
+      const w = setup()
+      w.queue.send(newSecretBody(S('held'), new Date(w.clock.t - 60_000)))
+      w.queue.messages[0]!.visibleAt = w.clock.t + 5_000 // held by a run that then died
+      const look = holdFirstLook(w)
+      const running = rotate(w.plan, w.deps)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(w.rotateCalls).toEqual([])
+      look.release()
+      const report = await running
+      expect(report.result).toBe('resumed')
+      expect(w.rotateCalls).toEqual([])
+      expect(w.stored.get('repo')?.value).toBe(S('held'))
+    })
   })
 })
