@@ -191,10 +191,15 @@ function createGitHubStore(octokit, defaults = { visibility: 'private', reposito
     }
     return {
         async check(target) {
-            // The key check proves the target; libsodium loads meanwhile, ready for the writes.
-            void loadSodium().catch(() => { });
             const { org } = routes(target);
-            await Promise.all([publicKey(target), org && defaults.visibility === 'selected' ? defaultSelection(target, org) : undefined]);
+            const checked = Promise.all([
+                publicKey(target),
+                org && defaults.visibility === 'selected' ? defaultSelection(target, org) : undefined,
+            ]);
+            // The key check proves the target. libsodium loads once it has answered, in time for the writes: its
+            // compiling would otherwise hold up the preflight's other requests.
+            void checked.finally(() => loadSodium().catch(() => { })).catch(() => { });
+            await checked;
         },
         async write(target, value) {
             const since = Date.now() - CLOCK_TOLERANCE_MS;

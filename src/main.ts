@@ -73,10 +73,20 @@ export async function run(): Promise<void> {
     )
 
     // The AWS SDK and Octokit load on first use, once the first LWA request is on its way (see lazy.ts): the
-    // module loads then overlap its round trip instead of delaying it.
-    const afterFirstRequest = async () => void (await http())
-    const github = once(async () => {
+    // module loads then overlap its round trip instead of delaying it. One turn of the event loop first lets a
+    // connection that is already open (or opens at once) write the request before compiling blocks the thread.
+    const afterFirstRequest = async () => {
+      await http()
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    const sqs = once(async () => {
       await afterFirstRequest()
+      return import('./queue.js')
+    })
+    const github = once(async () => {
+      // After the SQS client, not beside it: compiling both at once delays the queue's answer, and the decision
+      // to rotate waits for that answer and a round trip more, but for GitHub's answers only.
+      await sqs().catch(() => {})
       const [{ createOctokit }, { createGitHubStore }, { createExpiryRecord }, { createDispatcher }] = await Promise.all([
         // One chunk for the four: they always load together, and share Octokit's helpers.
         import(/* webpackChunkName: "github" */ './octokit.js'),
@@ -107,10 +117,7 @@ export async function run(): Promise<void> {
     const deps = {
       lwa: createLwa({ endpoint: inputs.lwaEndpoint, clientId: inputs.clientId, http: lwaHttp, mask: log.mask }),
       spApi: createSpApi({ endpoint: inputs.spApiEndpoint, http: spApiHttp }),
-      queue: lazily<Queue>(async () => {
-        await afterFirstRequest()
-        return (await import('./queue.js')).createQueue({ url: inputs.queueUrl, region: inputs.awsRegion })
-      }),
+      queue: lazily<Queue>(async () => (await sqs()).createQueue({ url: inputs.queueUrl, region: inputs.awsRegion })),
       store: routeStores(
         lazily<SecretStore>(async () => (await github()).store),
         async () =>
