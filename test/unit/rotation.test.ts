@@ -430,9 +430,13 @@ describe('rotate (core)', () => {
       },
     )
 
-    it('waits for the whole look when SQS counts a message waiting', async () => {
+    it.each([
+      { counted: 'waiting', hiddenForMs: 0 },
+      { counted: 'in flight', hiddenForMs: 5_000 }, // held by a run that then died
+    ])('waits for the whole look when SQS counts a message $counted', async ({ hiddenForMs }) => {
       const w = setup()
       w.queue.send(newSecretBody(S('pending'), new Date(w.clock.t - 60_000)))
+      w.queue.messages[0]!.visibleAt = w.clock.t + hiddenForMs
       const look = holdFirstLook(w)
       const running = rotate(w.plan, w.deps)
       await new Promise((resolve) => setTimeout(resolve, 20))
@@ -442,21 +446,6 @@ describe('rotate (core)', () => {
       expect(report.result).toBe('resumed')
       expect(w.rotateCalls).toEqual([])
       expect(w.stored.get('repo')?.value).toBe(S('pending'))
-    })
-
-    it('waits for the whole look when SQS counts a message in flight', async () => {
-      const w = setup()
-      w.queue.send(newSecretBody(S('held'), new Date(w.clock.t - 60_000)))
-      w.queue.messages[0]!.visibleAt = w.clock.t + 5_000 // held by a run that then died
-      const look = holdFirstLook(w)
-      const running = rotate(w.plan, w.deps)
-      await new Promise((resolve) => setTimeout(resolve, 20))
-      expect(w.rotateCalls).toEqual([])
-      look.release()
-      const report = await running
-      expect(report.result).toBe('resumed')
-      expect(w.rotateCalls).toEqual([])
-      expect(w.stored.get('repo')?.value).toBe(S('held'))
     })
   })
 })
