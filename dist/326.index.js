@@ -198,7 +198,8 @@ function createGitHubStore(octokit, defaults = { visibility: 'private', reposito
             ]);
             // The key check proves the target. libsodium loads once it has answered, in time for the writes: its
             // compiling would otherwise hold up the preflight's other requests.
-            void checked.finally(() => loadSodium().catch(() => { })).catch(() => { });
+            const warm = () => void loadSodium().catch(() => { });
+            checked.then(warm, warm);
             await checked;
         },
         async write(target, value) {

@@ -158,7 +158,8 @@ export function createGitHubStore(
       ])
       // The key check proves the target. libsodium loads once it has answered, in time for the writes: its
       // compiling would otherwise hold up the preflight's other requests.
-      void checked.finally(() => loadSodium().catch(() => {})).catch(() => {})
+      const warm = () => void loadSodium().catch(() => {})
+      checked.then(warm, warm)
       await checked
     },
     async write(target, value) {

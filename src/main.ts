@@ -75,12 +75,9 @@ export async function run(): Promise<void> {
     // The AWS SDK and Octokit load on first use, once the first LWA request is on its way (see lazy.ts): the
     // module loads then overlap its round trip instead of delaying it. One turn of the event loop first lets a
     // connection that is already open (or opens at once) write the request before compiling blocks the thread.
-    const afterFirstRequest = async () => {
+    const sqs = once(async () => {
       await http()
       await new Promise((resolve) => setImmediate(resolve))
-    }
-    const sqs = once(async () => {
-      await afterFirstRequest()
       return import('./queue.js')
     })
     const github = once(async () => {
