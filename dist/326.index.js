@@ -2,14 +2,14 @@ export const id = 326;
 export const ids = [326];
 export const modules = {
 
-/***/ 4135:
+/***/ 8497:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   createDispatcher: () => (/* binding */ createDispatcher)
 /* harmony export */ });
-/* harmony import */ var _octokit_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6590);
+/* harmony import */ var _octokit_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2887);
 
 function createDispatcher(octokit) {
     const advice = (d) => (status) => status === 403 || status === 404
@@ -42,226 +42,7 @@ function createDispatcher(octokit) {
 
 /***/ }),
 
-/***/ 6077:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  createGitHubStore: () => (/* binding */ createGitHubStore)
-});
-
-// EXTERNAL MODULE: ./src/octokit.ts
-var src_octokit = __webpack_require__(6590);
-// EXTERNAL MODULE: ./src/remote-text.ts
-var remote_text = __webpack_require__(8217);
-;// CONCATENATED MODULE: ./src/seal.ts
-/**
- * libsodium sealed boxes, the encryption GitHub requires for secret values: only the holder of the
- * target's private key (GitHub) can open them.
- */
-/** libsodium (its WebAssembly compiled on load) is imported on first use: a run that writes nothing never pays for it. */
-let loaded;
-function loadSodium() {
-    return (loaded ??= __webpack_require__.e(/* import() */ 768).then(__webpack_require__.bind(__webpack_require__, 4768)).then(async ({ default: sodium }) => (await sodium.ready, sodium)));
-}
-/** Seals `value` for the Curve25519 public key GitHub returned (base64) and returns the box in base64. */
-async function seal(value, publicKeyBase64) {
-    const sodium = await loadSodium();
-    const key = sodium.from_base64(publicKeyBase64, sodium.base64_variants.ORIGINAL);
-    const box = sodium.crypto_box_seal(sodium.from_string(value), key);
-    return sodium.to_base64(box, sodium.base64_variants.ORIGINAL);
-}
-
-// EXTERNAL MODULE: ./src/targets.ts
-var targets = __webpack_require__(8993);
-;// CONCATENATED MODULE: ./src/github.ts
-/**
- * GitHub secrets (Actions: repository, environment, organization; Dependabot: repository, organization),
- * written through the shared Octokit client (src/octokit.ts): public keys, sealed writes, and the metadata
- * that says when a secret was last written. An organization secret keeps its visibility and selected
- * repositories exactly; a new one gets the visibility of organization-visibility.
- */
-
-
-
-
-/** GitHub's timestamps have whole seconds, and two clocks never agree exactly. */
-const CLOCK_TOLERANCE_MS = 5_000;
-/** Every kind of target, as REST paths: GET {base}/public-key, GET/PUT {base}/{secret_name}. */
-function routes(target) {
-    switch (target.kind) {
-        case 'repository':
-            return { params: { owner: target.owner, repo: target.repo }, base: '/repos/{owner}/{repo}/actions/secrets', org: undefined };
-        case 'environment':
-            return {
-                params: { owner: target.owner, repo: target.repo, environment_name: target.environment },
-                base: '/repos/{owner}/{repo}/environments/{environment_name}/secrets',
-                org: undefined,
-            };
-        case 'dependabot':
-            return { params: { owner: target.owner, repo: target.repo }, base: '/repos/{owner}/{repo}/dependabot/secrets', org: undefined };
-        case 'organization':
-            return { params: { org: target.org }, base: '/orgs/{org}/actions/secrets', org: target.org };
-        case 'dependabot-organization':
-            return { params: { org: target.org }, base: '/orgs/{org}/dependabot/secrets', org: target.org };
-        case 'aws-secretsmanager':
-            throw new Error(`${(0,targets/* formatScope */.gk)(target)} is not a GitHub target`);
-    }
-}
-function createGitHubStore(octokit, defaults = { visibility: 'private', repositories: [] }) {
-    const keys = new Map();
-    const selectedIds = new Map();
-    // Octokit's typed routes cannot be chosen at run time; every response used here is read through a declared shape.
-    const call = async (target, what, route, params) => (await (0,src_octokit.request)(advice(target), what, () => octokit.request(route, params)));
-    async function publicKey(target, fresh = false) {
-        const id = (0,targets/* formatScope */.gk)(target);
-        const cached = keys.get(id);
-        if (cached && !fresh)
-            return cached;
-        const { base, params } = routes(target);
-        const { data } = await call(target, 'read the public key', `GET ${base}/public-key`, params);
-        keys.set(id, data);
-        return data;
-    }
-    /** The ids of organization-repositories, resolved once per organization. */
-    function defaultSelection(target, org) {
-        let ids = selectedIds.get(org);
-        if (!ids) {
-            ids = Promise.all(defaults.repositories.map(async (repo) => {
-                const seeIt = (status) => status === 404 || status === 403
-                    ? 'Check the name in organization-repositories; the github-token must be able to see the repository ("Metadata: read").'
-                    : '';
-                const { data } = await (0,src_octokit.request)(seeIt, `find the repository ${org}/${repo} (organization-repositories)`, () => octokit.request('GET /repos/{owner}/{repo}', { owner: org, repo }));
-                return Number(data.id);
-            }));
-            selectedIds.set(org, ids);
-        }
-        return ids;
-    }
-    /** What an organization PUT must say to leave access as it is: the existing secret's, else the defaults. */
-    async function access(target, org) {
-        const { base, params } = routes(target);
-        const existing = await metadata(target);
-        if (!existing) {
-            return defaults.visibility === 'selected'
-                ? { visibility: 'selected', selected_repository_ids: await defaultSelection(target, org) }
-                : { visibility: defaults.visibility };
-        }
-        if (existing.visibility !== 'selected')
-            return { visibility: existing.visibility };
-        const ids = [];
-        for (let page = 1;; page++) {
-            const { data } = await call(target, 'read the selected repositories', `GET ${base}/{secret_name}/repositories`, { ...params, secret_name: target.secretName, per_page: 100, page });
-            ids.push(...data.repositories.map((r) => r.id));
-            if (data.repositories.length < 100 || ids.length >= data.total_count)
-                break;
-        }
-        return { visibility: 'selected', selected_repository_ids: ids };
-    }
-    async function metadata(target) {
-        const { base, params } = routes(target);
-        try {
-            const { data } = await call(target, 'read the secret', `GET ${base}/{secret_name}`, {
-                ...params,
-                secret_name: target.secretName,
-            });
-            return data;
-        }
-        catch (error) {
-            if (error instanceof src_octokit.GitHubError && error.status === 404)
-                return undefined;
-            throw error;
-        }
-    }
-    async function put(target, value, key) {
-        const { base, params, org } = routes(target);
-        const encrypted_value = await seal(value, key.key);
-        const extra = org ? await access(target, org) : {};
-        const { status } = await call(target, 'write the secret', `PUT ${base}/{secret_name}`, {
-            ...params,
-            ...extra,
-            secret_name: target.secretName,
-            encrypted_value,
-            key_id: key.key_id,
-        });
-        return status;
-    }
-    return {
-        async check(target) {
-            const { org } = routes(target);
-            const checked = Promise.all([
-                publicKey(target),
-                org && defaults.visibility === 'selected' ? defaultSelection(target, org) : undefined,
-            ]);
-            // The key check proves the target. libsodium loads once it has answered, in time for the writes: its
-            // compiling would otherwise hold up the preflight's other requests.
-            const warm = () => void loadSodium().catch(() => { });
-            checked.then(warm, warm);
-            await checked;
-        },
-        async write(target, value) {
-            const since = Date.now() - CLOCK_TOLERANCE_MS;
-            let status;
-            try {
-                status = await put(target, value, await publicKey(target));
-            }
-            catch (error) {
-                // 422 can mean GitHub rotated the target's key since we read it: read it again and retry once.
-                if (!(error instanceof src_octokit.GitHubError && error.status === 422))
-                    throw error;
-                status = await put(target, value, await publicKey(target, true));
-            }
-            // A write counts only once GitHub shows it: the secret's metadata, read back, has moved.
-            const after = await metadata(target);
-            const updatedAt = after ? Date.parse(after.updated_at) : Number.NaN;
-            // Not a time at all counts as not confirmed, like an old one.
-            if (!(updatedAt >= since)) {
-                throw new src_octokit.GitHubError(0, `GitHub accepted the write, but reading the secret back shows ${after ? `it last updated ${(0,remote_text/* remoteText */.SW)(after.updated_at, 40)}` : 'no such secret'}`);
-            }
-            return { status: status === 201 ? 'created' : 'updated' };
-        },
-        async updatedAt(target) {
-            const data = await metadata(target);
-            return data ? Date.parse(data.updated_at) : undefined;
-        },
-    };
-}
-/** What a refusal usually means for a secrets call, and what to change. */
-const advice = (target) => (status) => {
-    const permission = {
-        repository: 'the repository permission "Secrets: read and write"',
-        environment: 'the repository permissions "Secrets: read and write" and "Environments: read"',
-        dependabot: 'the repository permission "Dependabot secrets: read and write"',
-        organization: 'the organization permission "Secrets: read and write" (a classic token: admin:org)',
-        'dependabot-organization': 'the organization permission "Dependabot secrets: read and write" (a classic token: admin:org)',
-    };
-    switch (status) {
-        case 401:
-            return 'The github-token is invalid or expired.';
-        case 403:
-            return target.kind === 'aws-secretsmanager'
-                ? ''
-                : `The github-token may not do this: it needs ${permission[target.kind]} (GITHUB_TOKEN never can).`;
-        case 404:
-            return target.kind === 'aws-secretsmanager'
-                ? ''
-                : target.kind === 'organization' || target.kind === 'dependabot-organization'
-                    ? `The organization does not exist, or the token cannot see it; it needs ${permission[target.kind]}.`
-                    : target.kind === 'environment'
-                        ? 'The repository or environment does not exist, or the token cannot see it.'
-                        : 'The repository does not exist, or the token cannot see it.';
-        default:
-            return '';
-    }
-};
-
-
-/***/ }),
-
-/***/ 6590:
+/***/ 2887:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -274,7 +55,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5555);
 /* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9735);
 /* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6856);
-/* harmony import */ var _remote_text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8217);
+/* harmony import */ var _lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7265);
 /**
  * The one Octokit client of a run (@actions/github), with GitHub's retry and rate-limit guidance applied by
  * @octokit/plugin-retry and @octokit/plugin-throttling, a timeout on every attempt, and errors that name
@@ -319,14 +100,14 @@ function createOctokit(options) {
             });
         }
         catch (error) {
-            const cause = (0,_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .failureCause */ .i_)(error);
+            const cause = (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .failureCause */ .i_)(error);
             info(`GitHub API ${new URL(options.baseUrl).host} (github-api-url) could not be reached: ${cause}.`);
             throw new NetworkError(`could not reach github-api-url ${new URL(options.baseUrl).origin} (${cause})`, error);
         }
     };
     const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
         const retrying = retryCount < RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;
-        warn(`GitHub ${kind} rate limit on ${request.method} ${(0,_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(request.url, 200)}; ${retrying ? `retrying in ${retryAfter} s` : 'giving up'}.`);
+        warn(`GitHub ${kind} rate limit on ${request.method} ${(0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(request.url, 200)}; ${retrying ? `retrying in ${retryAfter} s` : 'giving up'}.`);
         return retrying;
     };
     const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(options.token, {
@@ -337,8 +118,8 @@ function createOctokit(options) {
         log: {
             debug: () => { },
             info: () => { },
-            warn: (message) => warn((0,_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(message)),
-            error: (message) => warn((0,_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(message)),
+            warn: (message) => warn((0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(message)),
+            error: (message) => warn((0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(message)),
         },
     }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_4__/* .throttling */ .A);
     return octokit;
@@ -356,12 +137,12 @@ async function request(advice, what, send) {
         // No HTTP answer at all: Octokit reports it as a 500 it never received; say what really happened.
         const network = [error, e.cause].find((x) => x instanceof NetworkError);
         if (network || !e.response) {
-            const cause = network?.message ?? `could not reach github-api-url (${(0,_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .networkCause */ .u6)(error) ?? (0,_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(e.name ?? 'request failed', 60)})`;
+            const cause = network?.message ?? `could not reach github-api-url (${(0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .networkCause */ .u6)(error) ?? (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(e.name ?? 'request failed', 60)})`;
             throw new GitHubError(0, `could not ${what}: ${cause}.`);
         }
         const status = typeof e.status === 'number' ? e.status : 0;
         // GitHub's own message only, neutralised: the Octokit error also carries the request, body included.
-        const detail = typeof e.response.data?.message === 'string' ? (0,_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(e.response.data.message) : `HTTP ${status}`;
+        const detail = typeof e.response.data?.message === 'string' ? (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(e.response.data.message) : `HTTP ${status}`;
         const hint = advice(status);
         throw new GitHubError(status, `could not ${what}: HTTP ${status}${detail === `HTTP ${status}` ? '' : ` ${detail}`}.${hint ? ` ${hint}` : ''}`);
     }
@@ -370,14 +151,233 @@ async function request(advice, what, send) {
 
 /***/ }),
 
-/***/ 3494:
+/***/ 7566:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  createGitHubStore: () => (/* binding */ createGitHubStore)
+});
+
+// EXTERNAL MODULE: ./src/adapters/github/octokit.ts
+var github_octokit = __webpack_require__(2887);
+// EXTERNAL MODULE: ./src/lib/remote-text.ts
+var remote_text = __webpack_require__(7265);
+;// CONCATENATED MODULE: ./src/adapters/github/seal.ts
+/**
+ * libsodium sealed boxes, the encryption GitHub requires for secret values: only the holder of the
+ * target's private key (GitHub) can open them.
+ */
+/** libsodium (its WebAssembly compiled on load) is imported on first use: a run that writes nothing never pays for it. */
+let loaded;
+function loadSodium() {
+    return (loaded ??= __webpack_require__.e(/* import() */ 768).then(__webpack_require__.bind(__webpack_require__, 4768)).then(async ({ default: sodium }) => (await sodium.ready, sodium)));
+}
+/** Seals `value` for the Curve25519 public key GitHub returned (base64) and returns the box in base64. */
+async function seal(value, publicKeyBase64) {
+    const sodium = await loadSodium();
+    const key = sodium.from_base64(publicKeyBase64, sodium.base64_variants.ORIGINAL);
+    const box = sodium.crypto_box_seal(sodium.from_string(value), key);
+    return sodium.to_base64(box, sodium.base64_variants.ORIGINAL);
+}
+
+// EXTERNAL MODULE: ./src/core/targets.ts
+var targets = __webpack_require__(277);
+;// CONCATENATED MODULE: ./src/adapters/github/secrets.ts
+/**
+ * GitHub secrets (Actions: repository, environment, organization; Dependabot: repository, organization),
+ * written through the shared Octokit client (src/octokit.ts): public keys, sealed writes, and the metadata
+ * that says when a secret was last written. An organization secret keeps its visibility and selected
+ * repositories exactly; a new one gets the visibility of organization-visibility.
+ */
+
+
+
+
+/** GitHub's timestamps have whole seconds, and two clocks never agree exactly. */
+const CLOCK_TOLERANCE_MS = 5_000;
+/** Every kind of target, as REST paths: GET {base}/public-key, GET/PUT {base}/{secret_name}. */
+function routes(target) {
+    switch (target.kind) {
+        case 'repository':
+            return { params: { owner: target.owner, repo: target.repo }, base: '/repos/{owner}/{repo}/actions/secrets', org: undefined };
+        case 'environment':
+            return {
+                params: { owner: target.owner, repo: target.repo, environment_name: target.environment },
+                base: '/repos/{owner}/{repo}/environments/{environment_name}/secrets',
+                org: undefined,
+            };
+        case 'dependabot':
+            return { params: { owner: target.owner, repo: target.repo }, base: '/repos/{owner}/{repo}/dependabot/secrets', org: undefined };
+        case 'organization':
+            return { params: { org: target.org }, base: '/orgs/{org}/actions/secrets', org: target.org };
+        case 'dependabot-organization':
+            return { params: { org: target.org }, base: '/orgs/{org}/dependabot/secrets', org: target.org };
+        case 'aws-secretsmanager':
+            throw new Error(`${(0,targets/* formatScope */.gk)(target)} is not a GitHub target`);
+    }
+}
+function createGitHubStore(octokit, defaults = { visibility: 'private', repositories: [] }) {
+    const keys = new Map();
+    const selectedIds = new Map();
+    // Octokit's typed routes cannot be chosen at run time; every response used here is read through a declared shape.
+    const call = async (target, what, route, params) => (await (0,github_octokit.request)(advice(target), what, () => octokit.request(route, params)));
+    async function publicKey(target, fresh = false) {
+        const id = (0,targets/* formatScope */.gk)(target);
+        const cached = keys.get(id);
+        if (cached && !fresh)
+            return cached;
+        const { base, params } = routes(target);
+        const { data } = await call(target, 'read the public key', `GET ${base}/public-key`, params);
+        keys.set(id, data);
+        return data;
+    }
+    /** The ids of organization-repositories, resolved once per organization. */
+    function defaultSelection(target, org) {
+        let ids = selectedIds.get(org);
+        if (!ids) {
+            ids = Promise.all(defaults.repositories.map(async (repo) => {
+                const seeIt = (status) => status === 404 || status === 403
+                    ? 'Check the name in organization-repositories; the github-token must be able to see the repository ("Metadata: read").'
+                    : '';
+                const { data } = await (0,github_octokit.request)(seeIt, `find the repository ${org}/${repo} (organization-repositories)`, () => octokit.request('GET /repos/{owner}/{repo}', { owner: org, repo }));
+                return Number(data.id);
+            }));
+            selectedIds.set(org, ids);
+        }
+        return ids;
+    }
+    /** What an organization PUT must say to leave access as it is: the existing secret's, else the defaults. */
+    async function access(target, org) {
+        const { base, params } = routes(target);
+        const existing = await metadata(target);
+        if (!existing) {
+            return defaults.visibility === 'selected'
+                ? { visibility: 'selected', selected_repository_ids: await defaultSelection(target, org) }
+                : { visibility: defaults.visibility };
+        }
+        if (existing.visibility !== 'selected')
+            return { visibility: existing.visibility };
+        const ids = [];
+        for (let page = 1;; page++) {
+            const { data } = await call(target, 'read the selected repositories', `GET ${base}/{secret_name}/repositories`, { ...params, secret_name: target.secretName, per_page: 100, page });
+            ids.push(...data.repositories.map((r) => r.id));
+            if (data.repositories.length < 100 || ids.length >= data.total_count)
+                break;
+        }
+        return { visibility: 'selected', selected_repository_ids: ids };
+    }
+    async function metadata(target) {
+        const { base, params } = routes(target);
+        try {
+            const { data } = await call(target, 'read the secret', `GET ${base}/{secret_name}`, {
+                ...params,
+                secret_name: target.secretName,
+            });
+            return data;
+        }
+        catch (error) {
+            if (error instanceof github_octokit.GitHubError && error.status === 404)
+                return undefined;
+            throw error;
+        }
+    }
+    async function put(target, value, key) {
+        const { base, params, org } = routes(target);
+        const encrypted_value = await seal(value, key.key);
+        const extra = org ? await access(target, org) : {};
+        const { status } = await call(target, 'write the secret', `PUT ${base}/{secret_name}`, {
+            ...params,
+            ...extra,
+            secret_name: target.secretName,
+            encrypted_value,
+            key_id: key.key_id,
+        });
+        return status;
+    }
+    return {
+        async check(target) {
+            const { org } = routes(target);
+            const checked = Promise.all([
+                publicKey(target),
+                org && defaults.visibility === 'selected' ? defaultSelection(target, org) : undefined,
+            ]);
+            // The key check proves the target. libsodium loads once it has answered, in time for the writes: its
+            // compiling would otherwise hold up the preflight's other requests.
+            const warm = () => void loadSodium().catch(() => { });
+            checked.then(warm, warm);
+            await checked;
+        },
+        async write(target, value) {
+            const since = Date.now() - CLOCK_TOLERANCE_MS;
+            let status;
+            try {
+                status = await put(target, value, await publicKey(target));
+            }
+            catch (error) {
+                // 422 can mean GitHub rotated the target's key since we read it: read it again and retry once.
+                if (!(error instanceof github_octokit.GitHubError && error.status === 422))
+                    throw error;
+                status = await put(target, value, await publicKey(target, true));
+            }
+            // A write counts only once GitHub shows it: the secret's metadata, read back, has moved.
+            const after = await metadata(target);
+            const updatedAt = after ? Date.parse(after.updated_at) : Number.NaN;
+            // Not a time at all counts as not confirmed, like an old one.
+            if (!(updatedAt >= since)) {
+                throw new github_octokit.GitHubError(0, `GitHub accepted the write, but reading the secret back shows ${after ? `it last updated ${(0,remote_text/* remoteText */.SW)(after.updated_at, 40)}` : 'no such secret'}`);
+            }
+            return { status: status === 201 ? 'created' : 'updated' };
+        },
+        async updatedAt(target) {
+            const data = await metadata(target);
+            return data ? Date.parse(data.updated_at) : undefined;
+        },
+    };
+}
+/** What a refusal usually means for a secrets call, and what to change. */
+const advice = (target) => (status) => {
+    const permission = {
+        repository: 'the repository permission "Secrets: read and write"',
+        environment: 'the repository permissions "Secrets: read and write" and "Environments: read"',
+        dependabot: 'the repository permission "Dependabot secrets: read and write"',
+        organization: 'the organization permission "Secrets: read and write" (a classic token: admin:org)',
+        'dependabot-organization': 'the organization permission "Dependabot secrets: read and write" (a classic token: admin:org)',
+    };
+    switch (status) {
+        case 401:
+            return 'The github-token is invalid or expired.';
+        case 403:
+            return target.kind === 'aws-secretsmanager'
+                ? ''
+                : `The github-token may not do this: it needs ${permission[target.kind]} (GITHUB_TOKEN never can).`;
+        case 404:
+            return target.kind === 'aws-secretsmanager'
+                ? ''
+                : target.kind === 'organization' || target.kind === 'dependabot-organization'
+                    ? `The organization does not exist, or the token cannot see it; it needs ${permission[target.kind]}.`
+                    : target.kind === 'environment'
+                        ? 'The repository or environment does not exist, or the token cannot see it.'
+                        : 'The repository does not exist, or the token cannot see it.';
+        default:
+            return '';
+    }
+};
+
+
+/***/ }),
+
+/***/ 5539:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   createExpiryRecord: () => (/* binding */ createExpiryRecord)
 /* harmony export */ });
-/* harmony import */ var _octokit_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6590);
+/* harmony import */ var _octokit_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2887);
 /**
  * The expiry record: a repository Actions variable of the workflow's repository that holds when the current
  * secret expires (an ISO 8601 date-time, never the secret), through the variables REST API.

@@ -1,4 +1,4 @@
 // Entry point of the bundled action (dist/index.js).
-import { run } from './main.js'
+import { run } from './shell/main.js'
 
 await run()

@@ -1,8 +1,8 @@
 // Amazon simulator: the Login with Amazon token endpoint and the SP-API Application Management API
 // (rotateApplicationClientSecret, v2023-11-30), on one loopback HTTP server. New secrets are delivered the way
 // Amazon does it: never in the HTTP response, only as an APPLICATION_OAUTH_CLIENT_NEW_SECRET message on the
-// application's SQS queue (here a fauxqs queue). Behaviour follows /work/shared/docs/sp-api-rotation.md and the
-// verbatim model application_2023-11-30.json.
+// application's SQS queue (here a fauxqs queue). Behaviour follows Amazon's SP-API documentation on
+// client secret rotation and the verbatim model test/specs/application_2023-11-30.json.
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs'
 import {

@@ -2,8 +2,8 @@
 // Dependabot secrets (public keys, create/update with a libsodium sealed box, read metadata, list, delete,
 // selected repositories), repository Actions variables (create, read, update, list, delete), GET repository /
 // environment, and the two dispatch endpoints. Paths, bodies and status codes follow the operations in
-// /work/shared/specs/github-secrets-openapi.json; error bodies and the rules on names and sizes follow GitHub's
-// docs (/work/shared/docs/github-secrets.md); errors the description leaves out (such as the 409 for a variable
+// the vendored extract test/specs/github-secrets-openapi.json; error bodies and the rules on names and sizes follow
+// GitHub's REST documentation for secrets; errors the description leaves out (such as the 409 for a variable
 // that exists) follow what GitHub answers.
 import { randomInt, randomUUID } from 'node:crypto'
 import sodium from 'libsodium-wrappers'

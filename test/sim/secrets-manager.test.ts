@@ -22,7 +22,7 @@ const HTTP_TIMEOUT_MS = 2000
 const CREDENTIALS = { accessKeyId: 'AKIASIMULATOR0000001', secretAccessKey: 'simulator-secret-access-key-1' }
 const OTHER_CREDENTIALS = { accessKeyId: 'AKIASIMULATOR0000002', secretAccessKey: 'simulator-secret-access-key-2' }
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-const MODEL_FILE = fileURLToPath(new URL('../../../shared/specs/secrets-manager-2017-10-17.trimmed.json', import.meta.url))
+const MODEL_FILE = fileURLToPath(new URL('../specs/secrets-manager-2017-10-17.trimmed.json', import.meta.url))
 /** A syntactically complete SigV4 header: the simulator checks its form, not the signature. */
 const RAW_AUTH = `AWS4-HMAC-SHA256 Credential=AKIARAWCALLER0000001/20260101/us-east-1/secretsmanager/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`
 

@@ -1,7 +1,7 @@
 // AWS Secrets Manager simulator: CreateSecret, DescribeSecret, GetSecretValue, PutSecretValue and UpdateSecret over
 // the service's AWS JSON 1.1 protocol (POST /, X-Amz-Target: secretsmanager.<Operation>), on one loopback HTTP
-// server. Behaviour follows /work/shared/docs/aws-secrets-manager.md; every request is checked against the input
-// shapes of the Smithy model extract (shared/specs/secrets-manager-2017-10-17.trimmed.json) and every answer against
+// server. Behaviour follows the Secrets Manager API reference; every request is checked against the input
+// shapes of the vendored Smithy model extract (test/specs/secrets-manager-2017-10-17.trimmed.json) and every answer against
 // the output shapes, so a client that drifts from the model shows up in `violations` and a simulator that drifts
 // from it fails loudly (500).
 import { randomInt, randomUUID } from 'node:crypto'
@@ -30,7 +30,7 @@ export interface SecretsManagerSimOptions {
   region?: string
   /** Account id in ARNs (default '123456789012'). */
   accountId?: string
-  /** The Smithy model; default: $SECRETS_MANAGER_MODEL, else shared/specs beside the repository. */
+  /** The Smithy model; default: $SECRETS_MANAGER_MODEL, else the vendored copy in test/specs. */
   modelPath?: string | URL
 }
 
@@ -98,7 +98,7 @@ export interface SecretsManagerSim {
   close(): Promise<void>
 }
 
-const DEFAULT_MODEL = new URL('../../../shared/specs/secrets-manager-2017-10-17.trimmed.json', import.meta.url)
+const DEFAULT_MODEL = new URL('../specs/secrets-manager-2017-10-17.trimmed.json', import.meta.url)
 const JSON_11 = 'application/x-amz-json-1.1'
 const CURRENT = 'AWSCURRENT'
 const PREVIOUS = 'AWSPREVIOUS'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { parseDuration, plannedExpiry } from '../../src/expiry.ts'
-import { amazonMaySend } from '../../src/queue-policy.ts'
-import { expiryAlerts } from '../../src/summary.ts'
+import { parseDuration, plannedExpiry } from '../../src/core/expiry.ts'
+import { amazonMaySend } from '../../src/core/queue-policy.ts'
+import { expiryAlerts } from '../../src/shell/summary.ts'
 
 const DAY = 86_400_000
 const NOW = Date.parse('2026-06-01T00:00:00Z')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readInputs } from '../../src/inputs.ts'
+import { readInputs } from '../../src/shell/inputs.ts'
 
 const base: Record<string, string> = {
   'client-id': 'amzn1.application-oa2-client.0123456789abcdef0123456789abcdef',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseNotification } from '../../src/notification.ts'
+import { parseNotification } from '../../src/core/notification.ts'
 
 // Amazon's sample payloads (sp-api-rotation.md), placeholders as there.
 const newSecret = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { networkCause, remoteText } from '../../src/remote-text.ts'
+import { networkCause, remoteText } from '../../src/lib/remote-text.ts'
 
 describe('remoteText', () => {
   it.each([

@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { LwaError, SpApiError, type Lwa, type Queue, type QueueMessage, type SecretStore, type SpApi } from '../../src/ports.ts'
-import { rotate, RotationFailed, type Clock, type Deps, type Plan } from '../../src/rotation.ts'
-import type { Target } from '../../src/targets.ts'
+import { LwaError, SpApiError, type Lwa, type Queue, type QueueMessage, type SecretStore, type SpApi } from '../../src/core/ports.ts'
+import { rotate, RotationFailed, type Clock, type Deps, type Plan } from '../../src/core/rotation.ts'
+import type { Target } from '../../src/core/targets.ts'
 
 const CLIENT = 'amzn1.application-oa2-client.test'
 /** A value in LWA's secret format, named by a label so that tests can tell secrets apart. */

@@ -4,15 +4,15 @@
 import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { check, type CheckReport } from './check.js'
-import type { HttpClient } from './http.js'
+import type { HttpClient } from '../adapters/net/http.js'
 import { readInputs, SECRET_INPUTS } from './inputs.js'
-import { lazily, once } from './lazy.js'
-import type { Dispatcher, ExpiryRecord, Queue, SecretStore } from './ports.js'
-import { createLwa } from './lwa.js'
-import { rotate, RotationFailed, type Log, type Report } from './rotation.js'
-import { createSpApi } from './sp-api.js'
-import { routeStores } from './stores.js'
-import { AMBIGUOUS_ERRORS, NOT_SENT_ERRORS } from './transient.js'
+import { lazily, once } from '../lib/lazy.js'
+import type { Dispatcher, ExpiryRecord, Queue, SecretStore } from '../core/ports.js'
+import { createLwa } from '../adapters/amazon/lwa.js'
+import { rotate, RotationFailed, type Log, type Report } from '../core/rotation.js'
+import { createSpApi } from '../adapters/amazon/sp-api.js'
+import { routeStores } from '../adapters/stores.js'
+import { AMBIGUOUS_ERRORS, NOT_SENT_ERRORS } from '../adapters/net/transient.js'
 import { expiryAlerts, renderCheck, renderFailure, renderSummary } from './summary.js'
 
 const REQUEST_TIMEOUT_MS = 30_000
@@ -45,7 +45,7 @@ export async function run(): Promise<void> {
     for (const warning of inputs.warnings) log.warning(warning)
 
     // undici (with the proxy support) loads on the first request too: an input error never pays for it.
-    const http = once(() => import('./http.js'))
+    const http = once(() => import('../adapters/net/http.js'))
     // Token requests are safe to repeat whatever happened to the first attempt.
     const lwaHttp = lazily<HttpClient>(async () =>
       (await http()).createHttpClient({
@@ -78,7 +78,7 @@ export async function run(): Promise<void> {
     const sqs = once(async () => {
       await http()
       await new Promise((resolve) => setImmediate(resolve))
-      return import('./queue.js')
+      return import('../adapters/aws/queue.js')
     })
     const github = once(async () => {
       // After the SQS client, not beside it: compiling both at once delays the queue's answer, and the decision
@@ -86,10 +86,10 @@ export async function run(): Promise<void> {
       await sqs().catch(() => {})
       const [{ createOctokit }, { createGitHubStore }, { createExpiryRecord }, { createDispatcher }] = await Promise.all([
         // One chunk for the four: they always load together, and share Octokit's helpers.
-        import(/* webpackChunkName: "github" */ './octokit.js'),
-        import(/* webpackChunkName: "github" */ './github.js'),
-        import(/* webpackChunkName: "github" */ './variables.js'),
-        import(/* webpackChunkName: "github" */ './github-dispatch.js'),
+        import(/* webpackChunkName: "github" */ '../adapters/github/octokit.js'),
+        import(/* webpackChunkName: "github" */ '../adapters/github/secrets.js'),
+        import(/* webpackChunkName: "github" */ '../adapters/github/variables.js'),
+        import(/* webpackChunkName: "github" */ '../adapters/github/dispatcher.js'),
       ])
       const octokit = createOctokit({ token: inputs.githubToken, baseUrl: inputs.githubApiUrl, warn: log.warning, info: log.info })
       return {
@@ -118,7 +118,10 @@ export async function run(): Promise<void> {
       store: routeStores(
         lazily<SecretStore>(async () => (await github()).store),
         async () =>
-          (await import('./secrets-manager.js')).createSecretsManagerStore({ region: inputs.secretsManagerRegion, mask: log.mask }),
+          (await import('../adapters/aws/secrets-manager.js')).createSecretsManagerStore({
+            region: inputs.secretsManagerRegion,
+            mask: log.mask,
+          }),
       ),
       expiry: expiryVariable
         ? lazily<ExpiryRecord>(async () => (await github()).expiry(expiryVariable), { name: expiryVariable })

@@ -1,8 +1,135 @@
-export const id = 556;
-export const ids = [556];
+export const id = 281;
+export const ids = [281];
 export const modules = {
 
-/***/ 8903:
+/***/ 6281:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   QueueError: () => (/* binding */ QueueError),
+/* harmony export */   createQueue: () => (/* binding */ createQueue)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_sqs__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8868);
+/* harmony import */ var _net_proxy_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4772);
+/* harmony import */ var _lib_remote_text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7265);
+/**
+ * The SQS queue Amazon delivers notifications to, through @aws-sdk/client-sqs (credentials, region and
+ * endpoint from the SDK's usual sources; throttling and transient errors retried by the SDK).
+ */
+
+
+
+/** An SQS call that failed, in words that name the input or the setting to change. Never a secret. */
+class QueueError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'QueueError';
+    }
+}
+function createQueue(options) {
+    const client = new _aws_sdk_client_sqs__WEBPACK_IMPORTED_MODULE_2__/* .SQSClient */ .hW({
+        region: options.region,
+        // The endpoint comes from the region (taken from the queue URL) and the SDK's own settings, so that
+        // AWS_ENDPOINT_URL_SQS, FIPS and dual-stack settings are honoured rather than overridden by the URL's host.
+        useQueueUrlAsEndpoint: false,
+        // The SDK's standard retry mode covers throttling and 5xx; bound the attempts and every request.
+        maxAttempts: 5,
+        // Long polls last up to 20 s, so a request may take that long before it is late. Through the runner's
+        // proxy, if it sets one.
+        requestHandler: (0,_net_proxy_js__WEBPACK_IMPORTED_MODULE_0__/* .awsRequestHandler */ .lk)({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
+    });
+    const QueueUrl = options.url;
+    const send = async (action, run) => {
+        try {
+            return await run();
+        }
+        catch (error) {
+            throw new QueueError(explain(action, error, options));
+        }
+    };
+    return {
+        async stats() {
+            const sent = Date.now();
+            const { Attributes = {} } = await send('GetQueueAttributes', () => client.send(new _aws_sdk_client_sqs__WEBPACK_IMPORTED_MODULE_2__/* .GetQueueAttributesCommand */ .Ko({
+                QueueUrl,
+                AttributeNames: [
+                    'MessageRetentionPeriod',
+                    'ApproximateNumberOfMessages',
+                    'ApproximateNumberOfMessagesDelayed',
+                    'ApproximateNumberOfMessagesNotVisible',
+                    'Policy',
+                ],
+            })));
+            const { ApproximateNumberOfMessages: visible, ApproximateNumberOfMessagesDelayed: delayed } = Attributes;
+            return {
+                retentionSeconds: Number(Attributes.MessageRetentionPeriod ?? 0),
+                inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+                queued: visible === undefined || delayed === undefined ? undefined : Number(visible) + Number(delayed),
+                roundTripMs: Date.now() - sent,
+                policy: Attributes.Policy || undefined,
+            };
+        },
+        async receive(waitSeconds, visibilitySeconds, signal) {
+            const { Messages = [] } = await send('ReceiveMessage', () => client.send(new _aws_sdk_client_sqs__WEBPACK_IMPORTED_MODULE_2__/* .ReceiveMessageCommand */ .ON({
+                QueueUrl,
+                MaxNumberOfMessages: 10,
+                WaitTimeSeconds: waitSeconds,
+                VisibilityTimeout: visibilitySeconds,
+                MessageSystemAttributeNames: ['SentTimestamp'],
+            }), { abortSignal: signal }));
+            return Messages.flatMap((m) => {
+                if (!m.MessageId || !m.ReceiptHandle)
+                    return [];
+                const sent = Number(m.Attributes?.SentTimestamp);
+                return [
+                    {
+                        // SQS assigns message ids, but they reach the log: treat them as any other remote text.
+                        messageId: (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_1__/* .remoteText */ .SW)(m.MessageId, 100),
+                        receiptHandle: m.ReceiptHandle,
+                        body: m.Body ?? '',
+                        sentAt: Number.isFinite(sent) && sent > 0 ? new Date(sent) : undefined,
+                    },
+                ];
+            });
+        },
+        async setVisibility(message, seconds) {
+            await send('ChangeMessageVisibility', () => client.send(new _aws_sdk_client_sqs__WEBPACK_IMPORTED_MODULE_2__/* .ChangeMessageVisibilityCommand */ .$H({ QueueUrl, ReceiptHandle: message.receiptHandle, VisibilityTimeout: seconds })));
+        },
+        async delete(message) {
+            await send('DeleteMessage', () => client.send(new _aws_sdk_client_sqs__WEBPACK_IMPORTED_MODULE_2__/* .DeleteMessageCommand */ .Ye({ QueueUrl, ReceiptHandle: message.receiptHandle })));
+        },
+    };
+}
+/** The SDK's error, turned into what to set and where. AWS's own message is remote text: neutralised. */
+function explain(action, error, options) {
+    const e = error;
+    const name = typeof e.name === 'string' ? e.name : '';
+    const text = (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_1__/* .remoteText */ .SW)(typeof e.message === 'string' ? e.message : String(error));
+    if (name === 'AbortError')
+        return 'the run was cancelled';
+    if (name === 'CredentialsProviderError' || /could not load credentials/i.test(text)) {
+        return ('No AWS credentials were found for the queue. Add aws-actions/configure-aws-credentials before this step ' +
+            '(role-to-assume: the rotation role, with `permissions: id-token: write` in the job), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.');
+    }
+    if (/NonExistentQueue|QueueDoesNotExist/.test(name)) {
+        return (`The queue in sqs-queue-url (${options.url}) does not exist in AWS region ${options.region}, or the credentials' account cannot see it. ` +
+            "Check the input against the SQS console and that the credentials belong to the queue's account.");
+    }
+    if (/AccessDenied|NotAuthorized|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch|KMS\./.test(name)) {
+        return (`AWS refused ${action} on the queue (${(0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_1__/* .remoteText */ .SW)(name, 80)}: ${text}). The credentials need sqs:ReceiveMessage, ` +
+            'sqs:ChangeMessageVisibility, sqs:DeleteMessage and sqs:GetQueueAttributes on the queue, and kms:Decrypt on its key.');
+    }
+    const cause = (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_1__/* .networkCause */ .u6)(error);
+    if (cause)
+        return `could not reach SQS for ${action} (${cause}); check the runner's network and sqs-queue-url.`;
+    return `SQS ${action} failed: ${name ? `${(0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_1__/* .remoteText */ .SW)(name, 80)}: ` : ''}${text}`;
+}
+
+
+/***/ }),
+
+/***/ 4772:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -16,7 +143,7 @@ export const modules = {
 /* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4708);
 /* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6752);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8422);
+/* harmony import */ var _lib_input_error_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7124);
 
 
 
@@ -141,7 +268,7 @@ function proxyVariable(env, scheme) {
     const value = env[name].trim();
     // The value is never repeated in an error: it may hold the proxy's credentials.
     const fail = (why) => {
-        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`environment variable ${name}`, `${why} Set it to the proxy's URL, e.g. http://proxy.example.com:3128.`);
+        throw new _lib_input_error_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(`environment variable ${name}`, `${why} Set it to the proxy's URL, e.g. http://proxy.example.com:3128.`);
     };
     let url;
     try {
@@ -169,133 +296,6 @@ function noProxyEntries(value) {
 /** A host name without IPv6 brackets or a final dot. */
 function plainHost(host) {
     return host.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
-}
-
-
-/***/ }),
-
-/***/ 6556:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-__webpack_require__.r(__webpack_exports__);
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   QueueError: () => (/* binding */ QueueError),
-/* harmony export */   createQueue: () => (/* binding */ createQueue)
-/* harmony export */ });
-/* harmony import */ var _aws_sdk_client_sqs__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8868);
-/* harmony import */ var _proxy_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8903);
-/* harmony import */ var _remote_text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8217);
-/**
- * The SQS queue Amazon delivers notifications to, through @aws-sdk/client-sqs (credentials, region and
- * endpoint from the SDK's usual sources; throttling and transient errors retried by the SDK).
- */
-
-
-
-/** An SQS call that failed, in words that name the input or the setting to change. Never a secret. */
-class QueueError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'QueueError';
-    }
-}
-function createQueue(options) {
-    const client = new _aws_sdk_client_sqs__WEBPACK_IMPORTED_MODULE_2__/* .SQSClient */ .hW({
-        region: options.region,
-        // The endpoint comes from the region (taken from the queue URL) and the SDK's own settings, so that
-        // AWS_ENDPOINT_URL_SQS, FIPS and dual-stack settings are honoured rather than overridden by the URL's host.
-        useQueueUrlAsEndpoint: false,
-        // The SDK's standard retry mode covers throttling and 5xx; bound the attempts and every request.
-        maxAttempts: 5,
-        // Long polls last up to 20 s, so a request may take that long before it is late. Through the runner's
-        // proxy, if it sets one.
-        requestHandler: (0,_proxy_js__WEBPACK_IMPORTED_MODULE_0__/* .awsRequestHandler */ .lk)({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
-    });
-    const QueueUrl = options.url;
-    const send = async (action, run) => {
-        try {
-            return await run();
-        }
-        catch (error) {
-            throw new QueueError(explain(action, error, options));
-        }
-    };
-    return {
-        async stats() {
-            const sent = Date.now();
-            const { Attributes = {} } = await send('GetQueueAttributes', () => client.send(new _aws_sdk_client_sqs__WEBPACK_IMPORTED_MODULE_2__/* .GetQueueAttributesCommand */ .Ko({
-                QueueUrl,
-                AttributeNames: [
-                    'MessageRetentionPeriod',
-                    'ApproximateNumberOfMessages',
-                    'ApproximateNumberOfMessagesDelayed',
-                    'ApproximateNumberOfMessagesNotVisible',
-                    'Policy',
-                ],
-            })));
-            const { ApproximateNumberOfMessages: visible, ApproximateNumberOfMessagesDelayed: delayed } = Attributes;
-            return {
-                retentionSeconds: Number(Attributes.MessageRetentionPeriod ?? 0),
-                inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
-                queued: visible === undefined || delayed === undefined ? undefined : Number(visible) + Number(delayed),
-                roundTripMs: Date.now() - sent,
-                policy: Attributes.Policy || undefined,
-            };
-        },
-        async receive(waitSeconds, visibilitySeconds, signal) {
-            const { Messages = [] } = await send('ReceiveMessage', () => client.send(new _aws_sdk_client_sqs__WEBPACK_IMPORTED_MODULE_2__/* .ReceiveMessageCommand */ .ON({
-                QueueUrl,
-                MaxNumberOfMessages: 10,
-                WaitTimeSeconds: waitSeconds,
-                VisibilityTimeout: visibilitySeconds,
-                MessageSystemAttributeNames: ['SentTimestamp'],
-            }), { abortSignal: signal }));
-            return Messages.flatMap((m) => {
-                if (!m.MessageId || !m.ReceiptHandle)
-                    return [];
-                const sent = Number(m.Attributes?.SentTimestamp);
-                return [
-                    {
-                        // SQS assigns message ids, but they reach the log: treat them as any other remote text.
-                        messageId: (0,_remote_text_js__WEBPACK_IMPORTED_MODULE_1__/* .remoteText */ .SW)(m.MessageId, 100),
-                        receiptHandle: m.ReceiptHandle,
-                        body: m.Body ?? '',
-                        sentAt: Number.isFinite(sent) && sent > 0 ? new Date(sent) : undefined,
-                    },
-                ];
-            });
-        },
-        async setVisibility(message, seconds) {
-            await send('ChangeMessageVisibility', () => client.send(new _aws_sdk_client_sqs__WEBPACK_IMPORTED_MODULE_2__/* .ChangeMessageVisibilityCommand */ .$H({ QueueUrl, ReceiptHandle: message.receiptHandle, VisibilityTimeout: seconds })));
-        },
-        async delete(message) {
-            await send('DeleteMessage', () => client.send(new _aws_sdk_client_sqs__WEBPACK_IMPORTED_MODULE_2__/* .DeleteMessageCommand */ .Ye({ QueueUrl, ReceiptHandle: message.receiptHandle })));
-        },
-    };
-}
-/** The SDK's error, turned into what to set and where. AWS's own message is remote text: neutralised. */
-function explain(action, error, options) {
-    const e = error;
-    const name = typeof e.name === 'string' ? e.name : '';
-    const text = (0,_remote_text_js__WEBPACK_IMPORTED_MODULE_1__/* .remoteText */ .SW)(typeof e.message === 'string' ? e.message : String(error));
-    if (name === 'AbortError')
-        return 'the run was cancelled';
-    if (name === 'CredentialsProviderError' || /could not load credentials/i.test(text)) {
-        return ('No AWS credentials were found for the queue. Add aws-actions/configure-aws-credentials before this step ' +
-            '(role-to-assume: the rotation role, with `permissions: id-token: write` in the job), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.');
-    }
-    if (/NonExistentQueue|QueueDoesNotExist/.test(name)) {
-        return (`The queue in sqs-queue-url (${options.url}) does not exist in AWS region ${options.region}, or the credentials' account cannot see it. ` +
-            "Check the input against the SQS console and that the credentials belong to the queue's account.");
-    }
-    if (/AccessDenied|NotAuthorized|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch|KMS\./.test(name)) {
-        return (`AWS refused ${action} on the queue (${(0,_remote_text_js__WEBPACK_IMPORTED_MODULE_1__/* .remoteText */ .SW)(name, 80)}: ${text}). The credentials need sqs:ReceiveMessage, ` +
-            'sqs:ChangeMessageVisibility, sqs:DeleteMessage and sqs:GetQueueAttributes on the queue, and kms:Decrypt on its key.');
-    }
-    const cause = (0,_remote_text_js__WEBPACK_IMPORTED_MODULE_1__/* .networkCause */ .u6)(error);
-    if (cause)
-        return `could not reach SQS for ${action} (${cause}); check the runner's network and sqs-queue-url.`;
-    return `SQS ${action} failed: ${name ? `${(0,_remote_text_js__WEBPACK_IMPORTED_MODULE_1__/* .remoteText */ .SW)(name, 80)}: ` : ''}${text}`;
 }
 
 

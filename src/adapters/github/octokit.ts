@@ -7,7 +7,7 @@ import { getOctokit } from '@actions/github'
 import { defaults } from '@actions/github/lib/utils'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
-import { failureCause, networkCause, remoteText } from './remote-text.js'
+import { failureCause, networkCause, remoteText } from '../../lib/remote-text.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
 

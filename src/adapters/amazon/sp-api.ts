@@ -2,10 +2,10 @@
  * The Application Management API (v2023-11-30): rotateApplicationClientSecret. The new secret is never in
  * the response; Amazon puts it on the queue registered for "Application Client New Secret".
  */
-import type { HttpClient } from './http.js'
-import { DEFAULT_RETRY_AFTER_MS, SpApiError, type SpApi } from './ports.js'
-import { NOT_SENT_ERRORS, retryAfterMs } from './transient.js'
-import { networkCause, remoteText } from './remote-text.js'
+import type { HttpClient } from '../net/http.js'
+import { DEFAULT_RETRY_AFTER_MS, SpApiError, type SpApi } from '../../core/ports.js'
+import { NOT_SENT_ERRORS, retryAfterMs } from '../net/transient.js'
+import { networkCause, remoteText } from '../../lib/remote-text.js'
 
 export const ROTATE_PATH = '/applications/2023-11-30/clientSecret'
 

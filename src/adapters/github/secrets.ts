@@ -5,10 +5,10 @@
  * repositories exactly; a new one gets the visibility of organization-visibility.
  */
 import { GitHubError, request, type Octokit } from './octokit.js'
-import type { SecretStore } from './ports.js'
-import { remoteText } from './remote-text.js'
+import type { SecretStore } from '../../core/ports.js'
+import { remoteText } from '../../lib/remote-text.js'
 import { loadSodium, seal } from './seal.js'
-import { formatScope, type Target } from './targets.js'
+import { formatScope, type Target } from '../../core/targets.js'
 
 export type Visibility = 'all' | 'private' | 'selected'
 

@@ -3,9 +3,9 @@
  * Manager targets to the Secrets Manager store, which (with its SDK) is imported only when such a target
  * is first used, so a run with GitHub targets only never loads it.
  */
-import { once } from './lazy.js'
-import type { SecretStore } from './ports.js'
-import type { Target } from './targets.js'
+import { once } from '../lib/lazy.js'
+import type { SecretStore } from '../core/ports.js'
+import type { Target } from '../core/targets.js'
 
 export function routeStores(github: SecretStore, secretsManager: () => Promise<SecretStore>): SecretStore {
   const aws = once(secretsManager)

@@ -3,12 +3,12 @@
  * nothing changed. It never rotates, never writes a secret or a variable, and holds a message no longer than
  * one look: whatever it receives goes back to the queue at once.
  */
-import { FUTURE_TOLERANCE_MS } from './candidates.js'
-import { daysLeft, parseRecordedExpiry } from './expiry.js'
-import { isSecretFormat, parseNotification } from './notification.js'
-import { amazonMaySend } from './queue-policy.js'
-import { MIN_RETENTION_SECONDS, type Deps, type Plan } from './rotation.js'
-import { formatTarget } from './targets.js'
+import { FUTURE_TOLERANCE_MS } from '../core/candidates.js'
+import { daysLeft, parseRecordedExpiry } from '../core/expiry.js'
+import { isSecretFormat, parseNotification } from '../core/notification.js'
+import { amazonMaySend } from '../core/queue-policy.js'
+import { MIN_RETENTION_SECONDS, type Deps, type Plan } from '../core/rotation.js'
+import { formatTarget } from '../core/targets.js'
 
 export interface Check {
   name: string

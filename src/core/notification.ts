@@ -3,7 +3,7 @@
  * secret it may carry into an error text. Pure: no I/O.
  */
 import * as v from 'valibot'
-import { remoteText } from './remote-text.js'
+import { remoteText } from '../lib/remote-text.js'
 
 export const NEW_SECRET = 'APPLICATION_OAUTH_CLIENT_NEW_SECRET'
 export const SECRET_EXPIRY = 'APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY'

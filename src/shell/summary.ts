@@ -3,8 +3,8 @@
  * Pure: returns Markdown for main to write.
  */
 import type { CheckReport } from './check.js'
-import { daysLeft, dueAt, URGENT_WITHIN_MS, WARN_WITHIN_MS } from './expiry.js'
-import type { Report } from './rotation.js'
+import { daysLeft, dueAt, URGENT_WITHIN_MS, WARN_WITHIN_MS } from '../core/expiry.js'
+import type { Report } from '../core/rotation.js'
 
 const RESULT_TEXT: Record<NonNullable<Report['result']>, string> = {
   rotated: 'Rotated: Amazon issued a new client secret and every target holds it.',

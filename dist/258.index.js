@@ -1,8 +1,8 @@
-export const id = 803;
-export const ids = [803];
+export const id = 258;
+export const ids = [258];
 export const modules = {
 
-/***/ 6803:
+/***/ 7258:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -10,8 +10,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   createHttpClient: () => (/* binding */ createHttpClient)
 /* harmony export */ });
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6752);
-/* harmony import */ var _proxy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8903);
-/* harmony import */ var _transient_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3901);
+/* harmony import */ var _proxy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4772);
+/* harmony import */ var _transient_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5270);
 /**
  * HTTP for the Amazon endpoints: undici with a timeout on every request and undici's RetryAgent for
  * transient failures (retry-after honoured, attempts bounded), through the runner's proxy if it sets one
@@ -60,7 +60,7 @@ function createHttpClient(options) {
 
 /***/ }),
 
-/***/ 8903:
+/***/ 4772:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -74,7 +74,7 @@ function createHttpClient(options) {
 /* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4708);
 /* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6752);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8422);
+/* harmony import */ var _lib_input_error_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7124);
 
 
 
@@ -199,7 +199,7 @@ function proxyVariable(env, scheme) {
     const value = env[name].trim();
     // The value is never repeated in an error: it may hold the proxy's credentials.
     const fail = (why) => {
-        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`environment variable ${name}`, `${why} Set it to the proxy's URL, e.g. http://proxy.example.com:3128.`);
+        throw new _lib_input_error_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(`environment variable ${name}`, `${why} Set it to the proxy's URL, e.g. http://proxy.example.com:3128.`);
     };
     let url;
     try {

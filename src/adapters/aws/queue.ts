@@ -9,9 +9,9 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs'
-import { awsRequestHandler } from './proxy.js'
-import type { Queue } from './ports.js'
-import { networkCause, remoteText } from './remote-text.js'
+import { awsRequestHandler } from '../net/proxy.js'
+import type { Queue } from '../../core/ports.js'
+import { networkCause, remoteText } from '../../lib/remote-text.js'
 
 /** An SQS call that failed, in words that name the input or the setting to change. Never a secret. */
 export class QueueError extends Error {

@@ -2,9 +2,9 @@
  * Login with Amazon: the token endpoint, for the grantless rotation token and for proving that a client
  * secret works. Every access token is masked the moment it arrives.
  */
-import type { HttpClient } from './http.js'
-import { LwaError, type Lwa } from './ports.js'
-import { failureCause, remoteText } from './remote-text.js'
+import type { HttpClient } from '../net/http.js'
+import { LwaError, type Lwa } from '../../core/ports.js'
+import { failureCause, remoteText } from '../../lib/remote-text.js'
 
 export const ROTATION_SCOPE = 'sellingpartnerapi::client_credential:rotation'
 

@@ -3,7 +3,7 @@
  * secret expires (an ISO 8601 date-time, never the secret), through the variables REST API.
  */
 import { GitHubError, request, type Octokit } from './octokit.js'
-import type { ExpiryRecord } from './ports.js'
+import type { ExpiryRecord } from '../../core/ports.js'
 
 export function createExpiryRecord(octokit: Octokit, options: { repository: string; name: string }): ExpiryRecord {
   const [owner, repo] = options.repository.split('/') as [string, string]

@@ -7,10 +7,10 @@
  */
 import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { createHash } from 'node:crypto'
-import { awsRequestHandler } from './proxy.js'
-import { failureCause, networkCause, remoteText } from './remote-text.js'
-import type { SecretStore } from './ports.js'
-import { awsRegionOf, formatScope, type Target } from './targets.js'
+import { awsRequestHandler } from '../net/proxy.js'
+import { failureCause, networkCause, remoteText } from '../../lib/remote-text.js'
+import type { SecretStore } from '../../core/ports.js'
+import { awsRegionOf, formatScope, type Target } from '../../core/targets.js'
 
 class SecretsManagerError extends Error {
   override name = 'SecretsManagerError'

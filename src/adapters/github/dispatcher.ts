@@ -2,8 +2,8 @@
  * Fires the `dispatch` events through the shared Octokit client: a repository_dispatch with a payload that
  * carries no secret, or a workflow_dispatch of a workflow on its repository's default branch (or the given ref).
  */
-import type { Dispatch } from './dispatch.js'
-import type { Dispatcher } from './ports.js'
+import type { Dispatch } from '../../core/dispatch.js'
+import type { Dispatcher } from '../../core/ports.js'
 import { request, type Octokit } from './octokit.js'
 
 export function createDispatcher(octokit: Octokit): Dispatcher {

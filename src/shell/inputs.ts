@@ -2,10 +2,13 @@
  * The action's inputs, read and validated in one place before anything touches the network.
  * Every error names the input and says what is allowed; none repeats a secret value.
  */
-import { parseDuration } from './expiry.js'
-import { DispatchError, parseDispatches, type Dispatch } from './dispatch.js'
-import type { Visibility } from './github.js'
-import { parseTargets, secretNameProblem, TargetError, type Target } from './targets.js'
+import { parseDuration } from '../core/expiry.js'
+import { DispatchError, parseDispatches, type Dispatch } from '../core/dispatch.js'
+import type { Visibility } from '../adapters/github/secrets.js'
+import { parseTargets, secretNameProblem, TargetError, type Target } from '../core/targets.js'
+import { InputError } from '../lib/input-error.js'
+
+export { InputError }
 
 export type Region = 'na' | 'eu' | 'fe'
 
@@ -64,16 +67,6 @@ export interface Inputs {
   runUrl: string | undefined
   /** Things worth a warning that do not stop the run (e.g. a github-api-url other than the runner's). */
   warnings: string[]
-}
-
-export class InputError extends Error {
-  constructor(
-    readonly input: string,
-    message: string,
-  ) {
-    super(`Input ${input}: ${message}`)
-    this.name = 'InputError'
-  }
 }
 
 /** The inputs whose values are secrets: main masks them before anything else happens. */

@@ -13,7 +13,7 @@ import { Agent as AgentBase, type AgentConnectOpts } from 'agent-base'
 import * as http from 'node:http'
 import * as https from 'node:https'
 import { Agent, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici'
-import { InputError } from './inputs.js'
+import { InputError } from '../../lib/input-error.js'
 
 export interface ProxySettings {
   /** For http:// endpoints. */
