@@ -45,6 +45,8 @@ export interface AmazonSim {
   requests: RecordedRequest[]
   /** queueUrl undefined = not enrolled for the "Application Client New Secret" notification -> 400 on rotate. */
   addApplication(a: { clientId: string; secret: string; refreshToken?: string | undefined; queueUrl?: string | undefined }): void
+  /** Where the application's notifications go from now on (a subscription changed in the Developer Console). */
+  subscribe(clientId: string, queueUrl: string | undefined): void
   /** Every rotate request that reached the handler (faults and all statuses) for that client, or for all. */
   rotateCalls(clientId?: string): number
   /** Successful (204) rotations. */
@@ -350,6 +352,9 @@ export async function startAmazonSim(opts: AmazonSimOptions): Promise<AmazonSim>
     requests: server.requests,
     rejectNewSecrets: false,
     deliveryErrors,
+    subscribe(clientId, queueUrl) {
+      app(clientId).queueUrl = queueUrl
+    },
     addApplication({ clientId, secret, refreshToken, queueUrl }) {
       if (apps.has(clientId)) throw new Error(`amazon sim: client id ${clientId} already added`)
       apps.set(clientId, {
