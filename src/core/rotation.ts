@@ -114,6 +114,8 @@ export interface Report {
   targets: Array<{ target: string; status: TargetStatus; detail?: string; version?: string }>
   /** True when the new-secret message was left in the queue for the next run. */
   messageKept: boolean
+  /** What became of the new-secret messages this run took: deleted at commit, kept for the next run, a delete that failed (they reappear), or none taken. */
+  message: 'deleted' | 'kept' | 'delete failed' | 'none'
   /** Each dispatch line: started, failed (a warning: the secret is stored), or not started (the run failed or skipped). */
   dispatches: Array<{ event: string; status: 'started' | 'failed' | 'not started'; detail?: string }>
   /** The expiry of the secret in use before this run, as recorded (or learned from Amazon), when known. */
@@ -177,6 +179,7 @@ class Rotation {
       previousSecretExpiresAt: undefined,
       targets: plan.targets.map((t) => ({ target: formatTarget(t), status: 'not written' })),
       messageKept: false,
+      message: 'none',
       expiryRecord: deps.expiry ? { name: deps.expiry.name, status: 'unchanged' } : undefined,
       dispatches: (plan.dispatches ?? []).map((d) => ({ event: formatDispatch(d), status: 'not started' })),
     }
@@ -221,6 +224,7 @@ class Rotation {
       return report
     } catch (error) {
       report.messageKept = this.lease.values.some((c) => c.state === 'untried' || c.state === 'young' || c.state === 'chosen')
+      if (report.messageKept) report.message = 'kept'
       // A cancelled run reports the cancellation, not the AbortError of whatever it was waiting on.
       const cause: unknown = plan.signal?.aborted ? plan.signal.reason : error
       throw new RotationFailed(failureMessage(this.phase, cause, report), report)
@@ -651,6 +655,7 @@ class Rotation {
     await this.draining
     this.committed = true
     const { deleted, failed, released } = await this.lease.settle((c) => (deletable(c, chosen, this.plan.verify) ? 'delete' : 'release'))
+    this.report.message = failed ? 'delete failed' : 'deleted'
     this.deps.log.info(
       `Every target holds the new secret; deleted ${deleted} new-secret message(s) for this client from the queue` +
         `${failed ? ` (${failed} could not be deleted: they reappear, and a later run stores the same value again; check that the credentials may sqs:DeleteMessage)` : ''}` +

@@ -91,3 +91,20 @@ describe.concurrent('errors name the cause and the input', () => {
       expect(run.summary).toContain('No AWS credentials were found')
     }))
 })
+
+describe.concurrent('the summary says what happened', () => {
+  it('a delete that fails is reported as such: the message stays in the queue, the secret is stored', () =>
+    withWorld(async (world) => {
+      world.sqsProxy.failNext('DeleteMessage', { status: 403, type: 'AccessDenied' })
+      const run = await world.run()
+      expect(run.code, run.stdout).toBe(0)
+      expect(run.outputs.result).toBe('rotated')
+      const secret = world.amazon.currentSecret(world.clientId)
+      expect(world.stored()).toBe(secret)
+      // Still in the queue (in flight until its lease lapses): a later run stores the same value again.
+      expect(world.pendingSecrets()).toEqual([secret])
+      expect(world.sqsProxy.counts.DeleteMessage).toBe(1)
+      expect(run.summary).toContain('| New-secret message | failed to delete: it reappears, and the next run stores the same value again |')
+      expect(run.summary).not.toContain('| New-secret message | deleted |')
+    }))
+})

@@ -28,6 +28,7 @@ describe.concurrent('rotate-before-expiry', () => {
       expect(run.stdout).toMatch(/Not due: the current secret expires .* \(99 days left\)/)
       expect(run.summary).toContain('not due for rotation')
       expect(run.summary).toMatch(/Next rotation due \| \d{4}-/)
+      expect(run.summary).toContain('| New-secret message | nothing taken |')
     }))
 
   it('warns when the secret it skips expires within 14 days', () =>

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { newSecretNotification } from '../sim/amazon.ts'
 import { withWorld, type World } from '../support/world.ts'
+import { markdownText } from '../../src/shell/summary.ts'
 
 const HOUR = 3_600_000
 const formatted = () => `amzn1.oa2-cs.v1.${randomBytes(32).toString('hex')}`
@@ -118,12 +119,17 @@ describe.concurrent('remote text is data', () => {
   it('neutralises workflow commands in LWA and GitHub error texts', () =>
     withWorld(async (world) => {
       world.amazon.failNext('token', { status: 401, body: { error: 'invalid_client', error_description: hostile } })
-      world.github.failNext({ method: 'GET', path: /public-key$/ }, { status: 404, body: { message: hostile } })
+      const markdown = '[fix it here](https://evil.example) <img src=x> | cell'
+      world.github.failNext({ method: 'GET', path: /public-key$/ }, { status: 404, body: { message: `${hostile} ${markdown}` } })
       const run = await world.run()
       expect(run.code).toBe(1)
       expect(injectedCommands(run.stdout)).toEqual([])
       expect(run.errors.join('\n')).toContain('The current client-secret: LWA refused')
       expect(world.amazon.rotateCalls()).toBe(0)
+      // In the job summary the same text is Markdown text: no link, no HTML.
+      expect(run.summary).toContain('\\[fix it here\\](https://evil.example) &lt;img src=x&gt; \\| cell')
+      expect(run.summary).not.toContain('[fix it here]')
+      expect(run.summary).not.toContain('<img')
     }))
 })
 
@@ -146,7 +152,7 @@ describe.concurrent('endpoints', () => {
       expect(run.stdout + run.stderr + run.summary).not.toContain('hunter2hunter2')
       expect(world.amazon.requests).toEqual([])
       expect(world.github.requests).toEqual([])
-      expect(run.summary).toContain(message)
+      expect(run.summary).toContain(markdownText(message))
     }),
   )
 
