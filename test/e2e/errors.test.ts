@@ -75,7 +75,7 @@ describe.concurrent('errors name the cause and the input', () => {
       expect(error).toContain(
         `LWA (lwa-endpoint): could not reach lwa-endpoint ${CLOSED} for the rotation token request (connection refused (ECONNREFUSED))`,
       )
-      expect(error).not.toContain('The current client-secret')
+      expect(error).not.toContain('client-id or client-secret')
       expect(world.amazon.rotateCalls()).toBe(0)
     }))
 

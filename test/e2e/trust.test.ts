@@ -124,7 +124,7 @@ describe.concurrent('remote text is data', () => {
       const run = await world.run()
       expect(run.code).toBe(1)
       expect(injectedCommands(run.stdout)).toEqual([])
-      expect(run.errors.join('\n')).toContain('The current client-secret: LWA refused')
+      expect(run.errors.join('\n')).toContain('The client-id or client-secret: LWA refused')
       expect(world.amazon.rotateCalls()).toBe(0)
       // In the job summary the same text is Markdown text: no link, no HTML.
       expect(run.summary).toContain('\\[fix it here\\](https://evil.example) &lt;img src=x&gt; \\| cell')
