@@ -2,6 +2,33 @@ export const id = 641;
 export const ids = [641];
 export const modules = {
 
+/***/ 9103:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Lr: () => (/* binding */ INVALID_CREDENTIALS),
+/* harmony export */   fv: () => (/* binding */ errorCodes),
+/* harmony export */   p8: () => (/* binding */ CREDENTIALS_FIX)
+/* harmony export */ });
+/**
+ * What the AWS adapters say when AWS refuses the credentials themselves rather than a permission: a list of IAM
+ * actions would send the reader the wrong way. Pure: no SDK import, so any adapter can use it.
+ */
+/** Error names and codes with which AWS refuses the credentials (STS, SQS and Secrets Manager spell them differently). */
+const INVALID_CREDENTIALS = /^(InvalidClientTokenId|UnrecognizedClient(Exception)?|ExpiredToken(Exception)?|SignatureDoesNotMatch|InvalidSignature(Exception)?|IncompleteSignature(Exception)?|InvalidAccessKeyId|MissingAuthenticationToken)$/;
+/** The fix, as the end of a sentence that begins with what AWS refused. */
+const CREDENTIALS_FIX = 'the AWS credentials are invalid or expired. Check the aws-actions/configure-aws-credentials step before this one ' +
+    '(role-to-assume, aws-region), and that the session outlasts the job: its role-duration-seconds (default 3600) ' +
+    "within the role's maximum session duration. Keys set by hand (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) must belong together and be current.";
+/** The error's name and, when the SDK keeps one, its query-protocol code (SQS's KMS.AccessDeniedException). */
+function errorCodes(error) {
+    const { name, Code } = error;
+    return [name, Code].filter((c) => typeof c === 'string' && c !== '');
+}
+
+
+/***/ }),
+
 /***/ 2641:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -13,6 +40,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _net_proxy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4772);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9103);
 /* harmony import */ var _lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7265);
 /* harmony import */ var _core_targets_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(277);
 /**
@@ -22,6 +50,7 @@ __webpack_require__.r(__webpack_exports__);
  * message repeats the same version; AWSCURRENT moves to it and AWSPREVIOUS keeps the old secret, which stays
  * valid for 7 days. This module is loaded only when a Secrets Manager target is listed.
  */
+
 
 
 
@@ -136,10 +165,13 @@ function explain(target, action, error) {
     if (name === 'CredentialsProviderError' || /could not load credentials/i.test(text)) {
         return `${what}: no AWS credentials were found. Add aws-actions/configure-aws-credentials before this step, with a role that may use this secret.`;
     }
+    if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorCodes */ .fv)(error).some((c) => _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .INVALID_CREDENTIALS */ .Lr.test(c))) {
+        return `${what}: AWS refused ${action} (${(0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(name, 80)}: ${text}): ${_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .CREDENTIALS_FIX */ .p8}`;
+    }
     if (name === 'ResourceNotFoundException') {
         return `${what}: the secret does not exist (or is not visible to these credentials). Create it first: the action never creates or deletes a secret.`;
     }
-    if (/AccessDenied|NotAuthorized|UnrecognizedClient|InvalidClientTokenId|KMS|Decrypt/i.test(name) || /kms/i.test(text)) {
+    if (/AccessDenied|NotAuthorized|KMS|Decrypt/i.test(name) || /kms/i.test(text)) {
         return (`${what}: AWS refused ${action} (${(0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(name, 80)}: ${text}). The role needs secretsmanager:DescribeSecret, ` +
             'secretsmanager:PutSecretValue (and secretsmanager:GetSecretValue for a #KEY target) on this secret, and kms:GenerateDataKey and kms:Decrypt on its key when it uses a customer managed key.');
     }

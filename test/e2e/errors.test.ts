@@ -90,6 +90,34 @@ describe.concurrent('errors name the cause and the input', () => {
       expect(world.amazon.rotateCalls()).toBe(0)
       expect(run.summary).toContain('No AWS credentials were found')
     }))
+
+  it('AWS refusing the credentials themselves points to configure-aws-credentials, not to SQS permissions', () =>
+    withWorld(async (world) => {
+      world.sqsProxy.failNext('GetQueueAttributes', { status: 400, type: 'ExpiredToken' })
+      const run = await world.run()
+      expect(run.code).toBe(1)
+      const error = run.errors.join('\n')
+      expect(error).toContain(
+        'The queue (sqs-queue-url): AWS refused GetQueueAttributes on the queue (ExpiredToken: injected ExpiredToken)',
+      )
+      expect(error).toContain('the AWS credentials are invalid or expired')
+      expect(error).toContain('role-duration-seconds')
+      expect(error).not.toContain('sqs:ReceiveMessage')
+      expect(world.amazon.rotateCalls()).toBe(0)
+    }))
+
+  it("a KMS denial on the queue names kms:Decrypt on the queue's key", () =>
+    withWorld(async (world) => {
+      world.sqsProxy.failNext('ReceiveMessage', { status: 400, type: 'KmsAccessDenied' })
+      const run = await world.run()
+      expect(run.code).toBe(1)
+      const error = run.errors.join('\n')
+      expect(error).toContain('AWS refused ReceiveMessage on the queue (KmsAccessDenied: injected KmsAccessDenied)')
+      expect(error).toContain("kms:Decrypt on the queue's key")
+      expect(error).not.toContain('sqs:ChangeMessageVisibility')
+      expect(world.amazon.rotateCalls()).toBe(0)
+      expect(world.pendingSecrets()).toEqual([])
+    }))
 })
 
 describe.concurrent('the summary says what happened', () => {

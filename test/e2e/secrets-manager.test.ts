@@ -90,6 +90,23 @@ describe.concurrent('Secrets Manager targets', () => {
       expect(world.amazon.rotateCalls()).toBe(0)
     }))
 
+  it('credentials AWS does not accept are named as such, not as missing IAM actions', () =>
+    withWorld(async (world, sm, env) => {
+      sm.createSecret('lwa', 'old value')
+      sm.failNext('DescribeSecret', {
+        status: 400,
+        body: { __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' },
+      })
+      const run = await world.run({ inputs: world.inputs({ targets: 'repository\naws-secretsmanager:lwa' }), env })
+      expect(run.code).toBe(1)
+      const error = run.errors.join('\n')
+      expect(error).toContain('aws-secretsmanager:lwa: AWS refused DescribeSecret (UnrecognizedClientException: The security token')
+      expect(error).toContain('the AWS credentials are invalid or expired')
+      expect(error).not.toContain('secretsmanager:PutSecretValue')
+      expect(world.amazon.rotateCalls()).toBe(0)
+      expect(sm.current('lwa').value).toBe('old value')
+    }))
+
   it('a value that is not a JSON object stops the preflight for a #KEY target', () =>
     withWorld(async (world, sm, env) => {
       sm.createSecret('plain', 'just a string')

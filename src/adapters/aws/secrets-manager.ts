@@ -8,6 +8,7 @@
 import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { createHash } from 'node:crypto'
 import { awsRequestHandler } from '../net/proxy.js'
+import { CREDENTIALS_FIX, errorCodes, INVALID_CREDENTIALS } from './errors.js'
 import { failureCause, networkCause, remoteText } from '../../lib/remote-text.js'
 import type { SecretStore } from '../../core/ports.js'
 import { awsRegionOf, formatScope, type Target } from '../../core/targets.js'
@@ -125,10 +126,13 @@ function explain(target: Target, action: string, error: unknown): string {
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(text)) {
     return `${what}: no AWS credentials were found. Add aws-actions/configure-aws-credentials before this step, with a role that may use this secret.`
   }
+  if (errorCodes(error).some((c) => INVALID_CREDENTIALS.test(c))) {
+    return `${what}: AWS refused ${action} (${remoteText(name, 80)}: ${text}): ${CREDENTIALS_FIX}`
+  }
   if (name === 'ResourceNotFoundException') {
     return `${what}: the secret does not exist (or is not visible to these credentials). Create it first: the action never creates or deletes a secret.`
   }
-  if (/AccessDenied|NotAuthorized|UnrecognizedClient|InvalidClientTokenId|KMS|Decrypt/i.test(name) || /kms/i.test(text)) {
+  if (/AccessDenied|NotAuthorized|KMS|Decrypt/i.test(name) || /kms/i.test(text)) {
     return (
       `${what}: AWS refused ${action} (${remoteText(name, 80)}: ${text}). The role needs secretsmanager:DescribeSecret, ` +
       'secretsmanager:PutSecretValue (and secretsmanager:GetSecretValue for a #KEY target) on this secret, and kms:GenerateDataKey and kms:Decrypt on its key when it uses a customer managed key.'
