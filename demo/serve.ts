@@ -63,8 +63,8 @@ export function runSettings(ports: Ports, repository: string): { inputs: Record<
     inputs: {
       'client-id': SIMULATED.clientId,
       'client-secret': SIMULATED.clientSecret,
-      // The host is not used for requests (AWS_ENDPOINT_URL_SQS is); it names the region as real queue URLs do.
-      'sqs-queue-url': `http://sqs.${AWS_REGION}.localhost:${ports.sqs}/000000000000/${SIMULATED.queueName}`,
+      // On the SQS server's own address: plain http is accepted on loopback only. The region is AWS_REGION.
+      'sqs-queue-url': `${host}:${ports.sqs}/000000000000/${SIMULATED.queueName}`,
       'github-token': SIMULATED.githubToken,
       'refresh-token': SIMULATED.refreshToken,
       targets: `repository\nenvironment:${SIMULATED.environment}`,

@@ -7,6 +7,7 @@ import { DispatchError, parseDispatches, type Dispatch } from '../core/dispatch.
 import type { Visibility } from '../adapters/github/secrets.js'
 import { parseTargets, secretNameProblem, TargetError, type Target } from '../core/targets.js'
 import { InputError } from '../lib/input-error.js'
+import { isLoopbackHost } from '../lib/loopback.js'
 
 export { InputError }
 
@@ -261,11 +262,6 @@ function parseBoolean(name: string, value: string): boolean {
   throw new InputError(name, `'${value}' is not a boolean: use true or false.`)
 }
 
-/** Loopback by address or by name: localhost and every name under .localhost (RFC 6761 reserves them for loopback). */
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname)
-}
-
 /** A URL's host for an error text, or a placeholder: never the URL itself, which may carry credentials. */
 function safeHost(value: string): string {
   try {
@@ -291,7 +287,7 @@ function endpoint(name: string, value: string, hosts?: string[], kind: 'input' |
   }
   const { protocol, hostname, host, username, password } = url as URL
   if (username || password) fail(`must not contain credentials (user name or password) before the host ${host}; remove them.`)
-  const loopback = isLoopback(hostname)
+  const loopback = isLoopbackHost(hostname)
   if (!loopback && protocol !== 'https:') {
     fail(`must be an https URL (plain http is allowed only for loopback test servers), got '${protocol}//${host}'.`)
   }
@@ -328,7 +324,7 @@ function parseQueueUrl(value: string, customEndpoint: boolean): { queueUrl: stri
     return { queueUrl: value, region: aws[1] ?? aws[2] }
   }
   if (!customEndpoint) fail(`'${hostname}' is not an SQS host.`)
-  if (protocol !== 'https:' && !(protocol === 'http:' && (isLoopback(hostname) || hostname.endsWith('.localhost')))) {
+  if (protocol !== 'https:' && !(protocol === 'http:' && isLoopbackHost(hostname))) {
     fail('a queue on a custom endpoint must use https unless it is on this machine.')
   }
   // Emulators use sqs.REGION.<host> too; fall back to AWS_REGION when the host says nothing.

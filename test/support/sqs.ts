@@ -24,8 +24,12 @@ export async function startSqs(): Promise<Sqs> {
     server,
     endpoint,
     client,
-    createQueue: (name, attributes = {}) =>
-      server.createQueue(name, { attributes: { MessageRetentionPeriod: String(14 * 86400), ...attributes } }).queueUrl,
+    // fauxqs names its queues http://sqs.REGION.localhost:PORT/…; the action accepts plain http only on loopback
+    // (a name under .localhost may resolve anywhere), so the URL is given on the address the server listens on.
+    createQueue: (name, attributes = {}) => {
+      const { queueUrl } = server.createQueue(name, { attributes: { MessageRetentionPeriod: String(14 * 86400), ...attributes } })
+      return `${endpoint}${new URL(queueUrl).pathname}`
+    },
     contents(name) {
       const q = server.inspectQueue(name)
       if (!q) throw new Error(`no queue ${name}`)

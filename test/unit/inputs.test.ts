@@ -154,33 +154,32 @@ describe('readInputs', () => {
     expect(inputs.spApiEndpoint).toBe('http://localhost:9001')
   })
 
-  it('treats names under .localhost as loopback (RFC 6761), and nothing that merely contains it', () => {
+  it('allows plain http to loopback addresses and localhost only, not to names under .localhost', () => {
     const inputs = readInputs(
       read({
-        'lwa-endpoint': 'http://amazon.localhost:9000/auth/o2/token',
-        'sp-api-endpoint': 'http://sp-api.amazon.localhost:9001/',
-        'github-api-url': 'http://github.localhost:9002',
+        'lwa-endpoint': 'http://127.0.0.2:9000/auth/o2/token',
+        'sp-api-endpoint': 'http://[::1]:9001/',
+        'github-api-url': 'http://localhost.:9002',
       }),
-      {
-        ...env,
-        AWS_ENDPOINT_URL_SQS: 'http://sqs.localhost:4566',
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://secretsmanager.localhost:4567',
-      },
+      { ...env, AWS_ENDPOINT_URL_SQS: 'http://127.1:4566', AWS_ENDPOINT_URL_SECRETS_MANAGER: 'https://secretsmanager.localhost:4567' },
     )
-    expect(inputs.lwaEndpoint).toBe('http://amazon.localhost:9000/auth/o2/token')
-    expect(inputs.spApiEndpoint).toBe('http://sp-api.amazon.localhost:9001')
-    expect(inputs.githubApiUrl).toBe('http://github.localhost:9002')
-    expect(error({ 'lwa-endpoint': 'http://amazon.localhost.example.com/auth/o2/token' })).toContain('must be an https URL')
-    expect(error({ 'lwa-endpoint': 'https://amazon.localhost.example.com/auth/o2/token' })).toContain("is not one of Amazon's hosts")
+    expect(inputs.lwaEndpoint).toBe('http://127.0.0.2:9000/auth/o2/token')
+    expect(inputs.spApiEndpoint).toBe('http://[::1]:9001')
+    expect(inputs.githubApiUrl).toBe('http://localhost.:9002')
+    // A name under .localhost may resolve anywhere (and behind a proxy, the proxy resolves it): https, like any name.
+    expect(error({ 'lwa-endpoint': 'http://amazon.localhost:9000/auth/o2/token' })).toContain('must be an https URL')
+    expect(error({ 'lwa-endpoint': 'https://amazon.localhost:9000/auth/o2/token' })).toContain("is not one of Amazon's hosts")
+    expect(error({ 'github-api-url': 'http://github.localhost:9002' })).toContain('must be an https URL')
+    expect(error({ 'lwa-endpoint': 'http://127.0.0.1.nip.io/auth/o2/token' })).toContain('must be an https URL')
     expect(error({ 'sp-api-endpoint': 'http://notlocalhost:9001' })).toContain('must be an https URL')
     expect(error({ 'github-api-url': 'http://localhost.example.com/api/v3' })).toContain('must be an https URL')
-    expect(error({}, { ...env, AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://secretsmanager.localhostx:4567' })).toContain(
-      'Input environment variable AWS_ENDPOINT_URL_SECRETS_MANAGER: must be an https URL',
+    expect(error({}, { ...env, AWS_ENDPOINT_URL_SQS: 'http://sqs.localhost:4566' })).toContain(
+      'Input environment variable AWS_ENDPOINT_URL_SQS: must be an https URL',
     )
   })
 
   it('accepts an emulator queue only with a custom SQS endpoint, and takes its region from the host', () => {
-    const url = 'http://sqs.us-east-2.localhost:4566/000000000000/notifications'
+    const url = 'https://sqs.us-east-2.localhost:4566/000000000000/notifications'
     expect(error({ 'sqs-queue-url': url })).toContain('is not an SQS host')
     const inputs = readInputs(read({ 'sqs-queue-url': url }), { ...env, AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:4566' })
     expect(inputs.awsRegion).toBe('us-east-2')
