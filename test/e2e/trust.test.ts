@@ -6,6 +6,9 @@
  */
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs'
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { newSecretNotification } from '../sim/amazon.ts'
 import { withWorld, type World } from '../support/world.ts'
@@ -133,6 +136,10 @@ describe.concurrent('remote text is data', () => {
     }))
 })
 
+/** An AWS config file whose default profile sends every AWS call to a plain-http endpoint. */
+const PLAIN_HTTP_AWS_CONFIG = join(mkdtempSync(join(tmpdir(), 'aws-config-')), 'config')
+writeFileSync(PLAIN_HTTP_AWS_CONFIG, '[default]\nendpoint_url = http://aws.example.com\n')
+
 describe.concurrent('endpoints', () => {
   it.each([
     [{ 'lwa-endpoint': 'https://lwa.example.com/auth/o2/token' }, {}, "Input lwa-endpoint: 'lwa.example.com' is not one of Amazon's hosts"],
@@ -144,6 +151,11 @@ describe.concurrent('endpoints', () => {
     [{ 'github-api-url': 'http://ghe.example.com/api/v3' }, {}, 'Input github-api-url: must be an https URL'],
     [{ 'github-api-url': 'https://octo:hunter2hunter2@ghe.example.com/api/v3' }, {}, 'Input github-api-url: must not contain credentials'],
     [{}, { AWS_ENDPOINT_URL_SQS: 'http://sqs.example.com' }, 'Input environment variable AWS_ENDPOINT_URL_SQS: must be an https URL'],
+    [
+      {},
+      { AWS_CONFIG_FILE: PLAIN_HTTP_AWS_CONFIG },
+      'Input endpoint_url of the AWS profile default (AWS config file): must be an https URL',
+    ],
   ])('refuses %j %j before any request', (inputs, env, message) =>
     withWorld(async (world) => {
       const run = await world.run({ inputs: world.inputs(inputs), env: world.env(env) })

@@ -1,5 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readInputs } from '../../src/shell/inputs.ts'
+import { checkAwsConfigFile, readInputs } from '../../src/shell/inputs.ts'
 
 const base: Record<string, string> = {
   'client-id': 'amzn1.application-oa2-client.0123456789abcdef0123456789abcdef',
@@ -232,5 +235,69 @@ describe('readInputs', () => {
 
   it('needs GITHUB_REPOSITORY for the short target forms', () => {
     expect(error({}, {})).toContain('GITHUB_REPOSITORY is not set')
+  })
+})
+
+describe('AWS endpoints', () => {
+  it('holds AWS_ENDPOINT_URL_STS to the rules of the other AWS endpoint variables', () => {
+    expect(error({}, { ...env, AWS_ENDPOINT_URL_STS: 'http://sts.example.com' })).toBe(
+      "Input environment variable AWS_ENDPOINT_URL_STS: must be an https URL (plain http is allowed only for loopback test servers), got 'http://sts.example.com'.",
+    )
+    expect(readInputs(read(), { ...env, AWS_ENDPOINT_URL_STS: 'https://sts.example.com' }).awsRegion).toBe('eu-west-1')
+    expect(readInputs(read(), { ...env, AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:4566' }).awsRegion).toBe('eu-west-1')
+  })
+
+  /** The environment of a run whose shared AWS files hold `config` and `credentials`. */
+  function awsFiles(config: string, credentials = ''): NodeJS.ProcessEnv {
+    const dir = mkdtempSync(join(tmpdir(), 'aws-files-'))
+    writeFileSync(join(dir, 'config'), config)
+    writeFileSync(join(dir, 'credentials'), credentials)
+    return { HOME: dir, AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') }
+  }
+  const problem = (environment: NodeJS.ProcessEnv) =>
+    checkAwsConfigFile(environment).then(
+      () => undefined,
+      (e: Error) => e.message,
+    )
+
+  it('reads nothing when neither file exists', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'aws-home-'))
+    await expect(checkAwsConfigFile({ HOME: empty })).resolves.toBeUndefined()
+    await expect(checkAwsConfigFile({ HOME: empty, AWS_CONFIG_FILE: join(empty, 'nowhere') })).resolves.toBeUndefined()
+  })
+
+  it("refuses a plain-http endpoint_url in the profile's config or credentials", async () => {
+    expect(await problem(awsFiles('[default]\nregion = eu-west-1\nendpoint_url = http://sqs.example.com\n'))).toBe(
+      "Input endpoint_url of the AWS profile default (AWS config file): must be an https URL (plain http is allowed only for loopback test servers), got 'http://sqs.example.com'.",
+    )
+    expect(await problem(awsFiles('', '[default]\naws_access_key_id = x\nendpoint_url = http://proxy.example.net\n'))).toContain(
+      'Input endpoint_url of the AWS profile default (AWS config file): must be an https URL',
+    )
+    expect(await problem(awsFiles('[default]\nendpoint_url = https://user:pw@sqs.example.com\n'))).toContain('must not contain credentials')
+  })
+
+  it('reads the profile AWS_PROFILE names and its services section: SQS, Secrets Manager and STS', async () => {
+    const config = (service: string, url: string) =>
+      `[default]\nendpoint_url = https://ok.example.com\n\n[profile ci]\nservices = local\n\n[services local]\n${service} =\n  endpoint_url = ${url}\n`
+    for (const service of ['sqs', 'secrets_manager', 'sts']) {
+      const files = awsFiles(config(service, 'http://evil.example.com'))
+      expect(await problem(files), `default profile, ${service}`).toBeUndefined()
+      expect(await problem({ ...files, AWS_PROFILE: 'ci' }), service).toBe(
+        `Input [services local] ${service}.endpoint_url of the AWS profile ci (AWS config file): must be an https URL (plain http is allowed only for loopback test servers), got 'http://evil.example.com'.`,
+      )
+    }
+    // A service the action never calls is not its business.
+    expect(await problem({ ...awsFiles(config('s3', 'http://minio.example.com')), AWS_PROFILE: 'ci' })).toBeUndefined()
+  })
+
+  it('accepts https and loopback endpoints, and none at all when the SDK is told to ignore them', async () => {
+    expect(await problem(awsFiles('[default]\nendpoint_url = https://sqs.example.com\n'))).toBeUndefined()
+    expect(await problem(awsFiles('[default]\nendpoint_url = http://127.0.0.1:4566\n'))).toBeUndefined()
+    expect(await problem(awsFiles('[default]\nendpoint_url = http://localhost:4566\n'))).toBeUndefined()
+    const plain = awsFiles('[default]\nendpoint_url = http://sqs.example.com\n')
+    expect(await problem({ ...plain, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' })).toBeUndefined()
+    expect(
+      await problem(awsFiles('[default]\nignore_configured_endpoint_urls = true\nendpoint_url = http://sqs.example.com\n')),
+    ).toBeUndefined()
   })
 })
