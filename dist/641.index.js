@@ -91,11 +91,15 @@ function createSecretsManagerStore(options) {
             throw new SecretsManagerError(explain(target, action, error));
         }
     };
-    /** The JSON object a #KEY target holds now; its string values are masked before anything could print them. */
+    /**
+     * The JSON object a #KEY target holds now. The value of the key this action replaces (the previous client
+     * secret, still valid for 7 days) is masked before anything could print it. The rest is never printed, and
+     * is not masked: the runner masks each line of a value separately, so the document or its other short values
+     * (`{`, `true`, `prod`) would blank those strings out of every later log line.
+     */
     async function currentObject(target) {
         const { SecretString } = await send(target, 'GetSecretValue', () => client(target).send(new _aws_sdk_client_secrets_manager__WEBPACK_IMPORTED_MODULE_4__/* .GetSecretValueCommand */ .d2({ SecretId: target.secretId })));
         if (SecretString) {
-            options.mask(SecretString);
             let value;
             try {
                 value = JSON.parse(SecretString);
@@ -104,9 +108,9 @@ function createSecretsManagerStore(options) {
                 value = undefined;
             }
             if (value && typeof value === 'object' && !Array.isArray(value)) {
-                for (const v of Object.values(value))
-                    if (typeof v === 'string' && v.length >= 4)
-                        options.mask(v);
+                const replaced = target.key === undefined ? undefined : value[target.key];
+                if (typeof replaced === 'string' && replaced)
+                    options.mask(replaced);
                 return value;
             }
         }

@@ -48,6 +48,31 @@ describe.concurrent('Secrets Manager targets', () => {
       expect(JSON.parse(run.outputs['updated-targets']!)).toContain(`aws-secretsmanager:${arn}#clientSecret`)
     }))
 
+  it("masks the key's value it replaces and the value it writes, never the secret's other values", () =>
+    withWorld(async (world, sm, env) => {
+      const replaced = 'amzn1.oa2-cs.v1.the-value-this-run-replaces'
+      // Pretty-printed, as a console or a script may store it: the runner would mask each of its lines.
+      const stored = { clientSecret: replaced, environment: 'production', note: 'read by the deploy job' }
+      sm.createSecret('sp-api/app', JSON.stringify(stored, null, 2))
+      const run = await world.run({ inputs: world.inputs({ targets: 'aws-secretsmanager:sp-api/app#clientSecret' }), env })
+      expect(run.code, run.stdout).toBe(0)
+
+      const secret = world.amazon.currentSecret(world.clientId)
+      const written = sm.current('sp-api/app').value!
+      expect(JSON.parse(written)).toEqual({ ...stored, clientSecret: secret })
+      const masked = run.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('::add-mask::'))
+        .map((l) => l.slice('::add-mask::'.length))
+      expect(masked).toContain(replaced)
+      expect(masked).toContain(written)
+      expect(masked).toContain(secret)
+      for (const value of ['production', 'read by the deploy job', '{', '}', '"environment": "production",']) {
+        expect(masked, value).not.toContain(value)
+      }
+      expect(masked.filter((m) => m.includes('\n') || m.includes('%0A'))).toEqual([])
+    }))
+
   it('a resumed run repeats the same version instead of making a second one', () =>
     withWorld(async (world, sm, env) => {
       sm.createSecret('lwa', 'old value')

@@ -47,13 +47,17 @@ export function createSecretsManagerStore(options: { region: string | undefined;
     }
   }
 
-  /** The JSON object a #KEY target holds now; its string values are masked before anything could print them. */
+  /**
+   * The JSON object a #KEY target holds now. The value of the key this action replaces (the previous client
+   * secret, still valid for 7 days) is masked before anything could print it. The rest is never printed, and
+   * is not masked: the runner masks each line of a value separately, so the document or its other short values
+   * (`{`, `true`, `prod`) would blank those strings out of every later log line.
+   */
   async function currentObject(target: Target & { kind: 'aws-secretsmanager' }): Promise<Record<string, unknown>> {
     const { SecretString } = await send(target, 'GetSecretValue', () =>
       client(target).send(new GetSecretValueCommand({ SecretId: target.secretId })),
     )
     if (SecretString) {
-      options.mask(SecretString)
       let value: unknown
       try {
         value = JSON.parse(SecretString)
@@ -61,7 +65,8 @@ export function createSecretsManagerStore(options: { region: string | undefined;
         value = undefined
       }
       if (value && typeof value === 'object' && !Array.isArray(value)) {
-        for (const v of Object.values(value)) if (typeof v === 'string' && v.length >= 4) options.mask(v)
+        const replaced = target.key === undefined ? undefined : (value as Record<string, unknown>)[target.key]
+        if (typeof replaced === 'string' && replaced) options.mask(replaced)
         return value as Record<string, unknown>
       }
     }
