@@ -2,6 +2,33 @@ export const id = 641;
 export const ids = [641];
 export const modules = {
 
+/***/ 9103:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Lr: () => (/* binding */ INVALID_CREDENTIALS),
+/* harmony export */   fv: () => (/* binding */ errorCodes),
+/* harmony export */   p8: () => (/* binding */ CREDENTIALS_FIX)
+/* harmony export */ });
+/**
+ * What the AWS adapters say when AWS refuses the credentials themselves rather than a permission: a list of IAM
+ * actions would send the reader the wrong way. Pure: no SDK import, so any adapter can use it.
+ */
+/** Error names and codes with which AWS refuses the credentials (STS, SQS and Secrets Manager spell them differently). */
+const INVALID_CREDENTIALS = /^(InvalidClientTokenId|UnrecognizedClient(Exception)?|ExpiredToken(Exception)?|SignatureDoesNotMatch|InvalidSignature(Exception)?|IncompleteSignature(Exception)?|InvalidAccessKeyId|MissingAuthenticationToken)$/;
+/** The fix, as the end of a sentence that begins with what AWS refused. */
+const CREDENTIALS_FIX = 'the AWS credentials are invalid or expired. Check the aws-actions/configure-aws-credentials step before this one ' +
+    '(role-to-assume, aws-region), and that the session outlasts the job: its role-duration-seconds (default 3600) ' +
+    "within the role's maximum session duration. Keys set by hand (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) must belong together and be current.";
+/** The error's name and, when the SDK keeps one, its query-protocol code (SQS's KMS.AccessDeniedException). */
+function errorCodes(error) {
+    const { name, Code } = error;
+    return [name, Code].filter((c) => typeof c === 'string' && c !== '');
+}
+
+
+/***/ }),
+
 /***/ 2641:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -13,6 +40,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _net_proxy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4772);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9103);
 /* harmony import */ var _lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7265);
 /* harmony import */ var _core_targets_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(277);
 /**
@@ -22,6 +50,7 @@ __webpack_require__.r(__webpack_exports__);
  * message repeats the same version; AWSCURRENT moves to it and AWSPREVIOUS keeps the old secret, which stays
  * valid for 7 days. This module is loaded only when a Secrets Manager target is listed.
  */
+
 
 
 
@@ -62,11 +91,15 @@ function createSecretsManagerStore(options) {
             throw new SecretsManagerError(explain(target, action, error));
         }
     };
-    /** The JSON object a #KEY target holds now; its string values are masked before anything could print them. */
+    /**
+     * The JSON object a #KEY target holds now. The value of the key this action replaces (the previous client
+     * secret, still valid for 7 days) is masked before anything could print it. The rest is never printed, and
+     * is not masked: the runner masks each line of a value separately, so the document or its other short values
+     * (`{`, `true`, `prod`) would blank those strings out of every later log line.
+     */
     async function currentObject(target) {
         const { SecretString } = await send(target, 'GetSecretValue', () => client(target).send(new _aws_sdk_client_secrets_manager__WEBPACK_IMPORTED_MODULE_4__/* .GetSecretValueCommand */ .d2({ SecretId: target.secretId })));
         if (SecretString) {
-            options.mask(SecretString);
             let value;
             try {
                 value = JSON.parse(SecretString);
@@ -75,9 +108,9 @@ function createSecretsManagerStore(options) {
                 value = undefined;
             }
             if (value && typeof value === 'object' && !Array.isArray(value)) {
-                for (const v of Object.values(value))
-                    if (typeof v === 'string' && v.length >= 4)
-                        options.mask(v);
+                const replaced = target.key === undefined ? undefined : value[target.key];
+                if (typeof replaced === 'string' && replaced)
+                    options.mask(replaced);
                 return value;
             }
         }
@@ -138,10 +171,13 @@ function explain(target, action, error) {
     if (name === 'CredentialsProviderError' || /could not load credentials/i.test(text)) {
         return `${what}: no AWS credentials were found. Add aws-actions/configure-aws-credentials before this step, with a role that may use this secret.`;
     }
+    if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorCodes */ .fv)(error).some((c) => _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .INVALID_CREDENTIALS */ .Lr.test(c))) {
+        return `${what}: AWS refused ${action} (${(0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(name, 80)}: ${text}): ${_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .CREDENTIALS_FIX */ .p8}`;
+    }
     if (name === 'ResourceNotFoundException') {
         return `${what}: the secret does not exist (or is not visible to these credentials). Create it first: the action never creates or deletes a secret.`;
     }
-    if (/AccessDenied|NotAuthorized|UnrecognizedClient|InvalidClientTokenId|KMS|Decrypt/i.test(name) || /kms/i.test(text)) {
+    if (/AccessDenied|NotAuthorized|KMS|Decrypt/i.test(name) || /kms/i.test(text)) {
         return (`${what}: AWS refused ${action} (${(0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(name, 80)}: ${text}). The role needs secretsmanager:DescribeSecret, ` +
             'secretsmanager:PutSecretValue (and secretsmanager:GetSecretValue for a #KEY target) on this secret, and kms:GenerateDataKey and kms:Decrypt on its key when it uses a customer managed key.');
     }
@@ -171,6 +207,8 @@ function explain(target, action, error) {
 /* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6752);
 /* harmony import */ var _lib_input_error_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7124);
+/* harmony import */ var _lib_loopback_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9722);
+
 
 
 
@@ -190,7 +228,7 @@ function proxySettings(env = process.env) {
 /** The proxy for a request to `host`:`port` over `protocol`, or undefined to connect directly. */
 function proxyFor(settings, protocol, host, port) {
     const proxy = protocol === 'https:' ? settings.https : settings.http;
-    if (!proxy)
+    if (!proxy || (0,_lib_loopback_js__WEBPACK_IMPORTED_MODULE_5__/* .isLoopbackHost */ .c)(host))
         return undefined;
     const name = plainHost(host.toLowerCase());
     const bypass = noProxyEntries(settings.noProxy).some((entry) => (entry.port === undefined || entry.port === port) && (name === entry.host || name.endsWith(`.${entry.host}`)));
@@ -198,25 +236,64 @@ function proxyFor(settings, protocol, host, port) {
 }
 /**
  * The undici dispatcher for the Amazon endpoints, with a bound on connecting and on waiting for headers and
- * body. Through a proxy (EnvHttpProxyAgent, given the settings read here) the proxy connection and its
- * CONNECT answer get the same bounds: ProxyAgent replaces `connect` with its tunnel, and its client to the
- * proxy otherwise waits minutes.
+ * body. With a proxy variable, each request goes through the proxy or directly as proxyFor says, the same
+ * decision the AWS clients get. Through the proxy the proxy connection and its CONNECT answer get the same
+ * bounds: ProxyAgent replaces `connect` with its tunnel, and its client to the proxy otherwise waits minutes.
  */
 function createDispatcher(timeoutMs, env = process.env) {
     const options = { connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
     const settings = proxySettings(env);
     if (!settings)
         return new undici__WEBPACK_IMPORTED_MODULE_3__/* .Agent */ .g6(options);
-    return new undici__WEBPACK_IMPORTED_MODULE_3__/* .EnvHttpProxyAgent */ .J2({
+    return new ProxyDispatcher(settings, new undici__WEBPACK_IMPORTED_MODULE_3__/* .Agent */ .g6(options), (proxy) => new undici__WEBPACK_IMPORTED_MODULE_3__/* .ProxyAgent */ .kT({
         ...options,
-        // '' rather than undefined, so that undici does not read the environment again on its own terms.
-        httpProxy: settings.http?.href ?? '',
-        httpsProxy: settings.https?.href ?? '',
-        noProxy: settings.noProxy,
+        uri: proxy.href,
         proxyTls: { timeout: timeoutMs },
         requestTls: { timeout: timeoutMs },
         clientFactory: (origin, opts) => new undici__WEBPACK_IMPORTED_MODULE_3__/* .Pool */ .bC(origin, { ...opts, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
-    });
+    }));
+}
+/**
+ * Routes each request by its origin, as proxyFor decides: to the direct agent, or to the proxy's agent (one per
+ * proxy URL, built on first use). undici's EnvHttpProxyAgent cannot be used for this: its NO_PROXY matching
+ * has no rule for loopback, and would read the list on its own terms.
+ */
+class ProxyDispatcher extends undici__WEBPACK_IMPORTED_MODULE_3__/* .Dispatcher */ .mk {
+    settings;
+    direct;
+    through;
+    proxied = new Map();
+    constructor(settings, direct, through) {
+        super();
+        this.settings = settings;
+        this.direct = direct;
+        this.through = through;
+    }
+    dispatch(options, handler) {
+        const url = new URL(String(options.origin));
+        const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
+        const proxy = proxyFor(this.settings, protocol, url.hostname, Number(url.port) || (protocol === 'https:' ? 443 : 80));
+        if (!proxy)
+            return this.direct.dispatch(options, handler);
+        let agent = this.proxied.get(proxy.href);
+        if (!agent)
+            this.proxied.set(proxy.href, (agent = this.through(proxy)));
+        return agent.dispatch(options, handler);
+    }
+    close(callback) {
+        const closed = Promise.all([this.direct, ...this.proxied.values()].map((d) => d.close())).then(() => undefined);
+        if (!callback)
+            return closed;
+        void closed.then(callback, callback);
+    }
+    destroy(error, callback) {
+        if (typeof error === 'function')
+            return this.destroy(null, error);
+        const destroyed = Promise.all([this.direct, ...this.proxied.values()].map((d) => d.destroy(error ?? null))).then(() => undefined);
+        if (!callback)
+            return destroyed;
+        void destroyed.then(callback, callback);
+    }
 }
 /**
  * The `requestHandler` of an AWS SDK client: the given timeouts, and through a proxy, agents that choose

@@ -2,11 +2,15 @@
  * The action's inputs, read and validated in one place before anything touches the network.
  * Every error names the input and says what is allowed; none repeats a secret value.
  */
+import { existsSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import { parseDuration } from '../core/expiry.js'
 import { DispatchError, parseDispatches, type Dispatch } from '../core/dispatch.js'
 import type { Visibility } from '../adapters/github/secrets.js'
 import { parseTargets, secretNameProblem, TargetError, type Target } from '../core/targets.js'
 import { InputError } from '../lib/input-error.js'
+import { isLoopbackHost } from '../lib/loopback.js'
 
 export { InputError }
 
@@ -193,7 +197,14 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
     )
   }
 
-  for (const variable of ['AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_ENDPOINT_URL'] as const) {
+  // The endpoints the AWS clients may be sent to: SQS, Secrets Manager, and STS, where the SDK's credential providers
+  // trade a web identity token or a role for credentials. The shared config file's are checked by checkAwsConfigFile.
+  for (const variable of [
+    'AWS_ENDPOINT_URL_SQS',
+    'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+    'AWS_ENDPOINT_URL_STS',
+    'AWS_ENDPOINT_URL',
+  ] as const) {
     if (env[variable]) endpoint(variable, env[variable], undefined, 'environment variable')
   }
   const customSqsEndpoint = env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL
@@ -241,6 +252,38 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
   }
 }
 
+/** The AWS config file's names for the services whose endpoints the AWS clients resolve (see readInputs). */
+const AWS_CONFIG_SERVICES = ['sqs', 'secrets_manager', 'sts']
+
+/**
+ * The endpoints the AWS SDK would take from its shared files (AWS_CONFIG_FILE or ~/.aws/config, and
+ * AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials) for the profile AWS_PROFILE names (default: default):
+ * `endpoint_url` in the profile, and `endpoint_url` of SQS, Secrets Manager and STS in the `services` section it
+ * names. They follow the rules of the AWS_ENDPOINT_URL variables: https, or loopback. Read with the SDK's own
+ * loader, imported only when one of the files exists (runners usually have neither): an input error stays fast.
+ */
+export async function checkAwsConfigFile(env: NodeJS.ProcessEnv): Promise<void> {
+  // The SDK ignores configured endpoints altogether when told to.
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return
+  const home = env.HOME || env.USERPROFILE || homedir()
+  const configFilepath = env.AWS_CONFIG_FILE || join(home, '.aws', 'config')
+  const filepath = env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials')
+  if (!existsSync(configFilepath) && !existsSync(filepath)) return
+  const { loadSharedConfigFiles } = await import('@smithy/core/config')
+  const { configFile, credentialsFile } = await loadSharedConfigFiles({ configFilepath, filepath, ignoreCache: true })
+  const name = env.AWS_PROFILE || 'default'
+  // As the SDK merges them: the config file's keys win over the credentials file's.
+  const profile = { ...credentialsFile[name], ...configFile[name] }
+  if (profile.ignore_configured_endpoint_urls === 'true') return
+  const check = (key: string, value: string | undefined) => {
+    if (value) endpoint(`${key} of the AWS profile ${name} (AWS config file)`, value, undefined, 'setting')
+  }
+  check('endpoint_url', profile.endpoint_url)
+  const services = profile.services ? configFile[`services.${profile.services}`] : undefined
+  for (const service of AWS_CONFIG_SERVICES)
+    check(`[services ${profile.services}] ${service}.endpoint_url`, services?.[`${service}.endpoint_url`])
+}
+
 /** GitHub's rules for secret names (github-secrets.md), which variable names share. */
 function checkSecretName(name: string, input = 'secret-name'): void {
   const problem = secretNameProblem(name)
@@ -265,11 +308,6 @@ function parseBoolean(name: string, value: string): boolean {
   throw new InputError(name, `'${value}' is not a boolean: use true or false.`)
 }
 
-/** Loopback by address or by name: localhost and every name under .localhost (RFC 6761 reserves them for loopback). */
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname)
-}
-
 /** A URL's host for an error text, or a placeholder: never the URL itself, which may carry credentials. */
 function safeHost(value: string): string {
   try {
@@ -283,9 +321,9 @@ function safeHost(value: string): string {
  * https only, to one of `hosts` when given; loopback test servers (http or https) are always allowed.
  * Credentials in the URL are refused: they would travel with every request and be echoed in errors.
  */
-function endpoint(name: string, value: string, hosts?: string[], kind: 'input' | 'environment variable' = 'input'): string {
+function endpoint(name: string, value: string, hosts?: string[], kind: 'input' | 'environment variable' | 'setting' = 'input'): string {
   const fail = (why: string): never => {
-    throw kind === 'input' ? new InputError(name, why) : new InputError(`environment variable ${name}`, why)
+    throw new InputError(kind === 'environment variable' ? `environment variable ${name}` : name, why)
   }
   let url: URL | undefined
   try {
@@ -295,7 +333,7 @@ function endpoint(name: string, value: string, hosts?: string[], kind: 'input' |
   }
   const { protocol, hostname, host, username, password } = url as URL
   if (username || password) fail(`must not contain credentials (user name or password) before the host ${host}; remove them.`)
-  const loopback = isLoopback(hostname)
+  const loopback = isLoopbackHost(hostname)
   if (!loopback && protocol !== 'https:') {
     fail(`must be an https URL (plain http is allowed only for loopback test servers), got '${protocol}//${host}'.`)
   }
@@ -332,7 +370,7 @@ function parseQueueUrl(value: string, customEndpoint: boolean): { queueUrl: stri
     return { queueUrl: value, region: aws[1] ?? aws[2] }
   }
   if (!customEndpoint) fail(`'${hostname}' is not an SQS host.`)
-  if (protocol !== 'https:' && !(protocol === 'http:' && (isLoopback(hostname) || hostname.endsWith('.localhost')))) {
+  if (protocol !== 'https:' && !(protocol === 'http:' && isLoopbackHost(hostname))) {
     fail('a queue on a custom endpoint must use https unless it is on this machine.')
   }
   // Emulators use sqs.REGION.<host> too; fall back to AWS_REGION when the host says nothing.

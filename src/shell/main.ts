@@ -5,7 +5,7 @@ import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { check, type CheckReport } from './check.js'
 import type { HttpClient } from '../adapters/net/http.js'
-import { readInputs, SECRET_INPUTS } from './inputs.js'
+import { checkAwsConfigFile, readInputs, SECRET_INPUTS } from './inputs.js'
 import { lazily, once } from '../lib/lazy.js'
 import type { Dispatcher, ExpiryRecord, Queue, RotationRecord, SecretStore } from '../core/ports.js'
 import { rotationRecordName } from '../core/rotation-record.js'
@@ -43,6 +43,7 @@ export async function run(): Promise<void> {
   const closers: Array<() => Promise<void>> = []
   try {
     const inputs = readInputs((name) => core.getInput(name), process.env)
+    await checkAwsConfigFile(process.env)
     for (const warning of inputs.warnings) log.warning(warning)
 
     // undici (with the proxy support) loads on the first request too: an input error never pays for it.

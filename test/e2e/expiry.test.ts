@@ -5,6 +5,7 @@
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs'
 import { describe, expect, it } from 'vitest'
+import { readState, SIMULATED, simulate } from '../../demo/serve.ts'
 import { expiryNotification } from '../sim/amazon.ts'
 import { REPO, withWorld, type World } from '../support/world.ts'
 
@@ -28,6 +29,7 @@ describe.concurrent('rotate-before-expiry', () => {
       expect(run.stdout).toMatch(/Not due: the current secret expires .* \(99 days left\)/)
       expect(run.summary).toContain('not due for rotation')
       expect(run.summary).toMatch(/Next rotation due \| \d{4}-/)
+      expect(run.summary).toContain('| New-secret message | nothing taken |')
     }))
 
   it('warns when the secret it skips expires within 14 days', () =>
@@ -230,5 +232,26 @@ describe.concurrent('mode: check', () => {
       expect(error).toContain('LWA accepts the refresh-token: LWA refused the refresh_token grant')
       expect(error).toContain('The queue answers: No AWS credentials were found')
       expect(world.amazon.rotateCalls()).toBe(0)
+    }))
+})
+
+describe.concurrent('npm run serve', () => {
+  it('gives its token the variables permission: a run records the expiry, with no warning about it', () =>
+    withWorld(async (world) => {
+      const queueUrl = simulate(world, REPO)
+      const run = await world.run({
+        inputs: world.inputs({
+          'client-id': SIMULATED.clientId,
+          'client-secret': SIMULATED.clientSecret,
+          'github-token': SIMULATED.githubToken,
+          'sqs-queue-url': queueUrl,
+          targets: `repository\nenvironment:${SIMULATED.environment}`,
+        }),
+      })
+      expect(run.code, run.stdout).toBe(0)
+      expect(run.warnings).toEqual([])
+      expect(readState(world, REPO)).toMatchObject({ rotations: 1, stored: true, pending: 0 })
+      expect(recorded(world)).toBe(run.outputs['secret-expires-at'])
+      expect(run.summary).toContain(`| Expiry variable | \`${VARIABLE}\`: recorded |`)
     }))
 })

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createWorld, type World } from '../support/world.ts'
+import { markdownText } from '../../src/shell/summary.ts'
 
 let world: World
 beforeAll(async () => (world = await createWorld()))
@@ -44,7 +45,7 @@ it.each(cases)('%s fails with a clear error and calls nobody', async (_, overrid
   expect(run.code).toBe(1)
   expect(run.errors.join('\n')).toContain(message)
   // The job summary carries the error too, and says nothing changed.
-  expect(run.summary).toContain(message)
+  expect(run.summary).toContain(markdownText(message))
   expect(run.summary).toContain('Nothing was rotated or changed.')
   expect(world.amazon.requests.length - before.amazon).toBe(0)
   expect(world.github.requests.length - before.github).toBe(0)

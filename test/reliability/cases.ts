@@ -400,17 +400,19 @@ export const cases: FaultCase[] = [
   },
   {
     group: 'Permanent faults',
-    fault: 'The current client-secret is wrong or expired',
+    fault: 'The current client-secret is wrong or expired (or the client-id is)',
     action:
       'LWA answers invalid_client in the preflight; with no new secret waiting in the queue to store instead, it stops before rotating.',
-    userSees: "A preflight error naming the client-secret and LWA's invalid_client.",
-    recovery: 'Set the secret the application uses now and re-run.',
+    userSees: "A preflight error naming the client-id or client-secret (LWA's invalid_client does not tell them apart).",
+    recovery: 'Set the client-id and the secret the application uses now and re-run.',
     run: (tally) =>
       scenario(tally, {}, async (world) => {
         world.faults++
         const run = await world.run({ inputs: world.inputs({ 'client-secret': 'amzn1.oa2-cs.v1.revoked' }) })
         expect(run.code).toBe(1)
-        expect(errorOf(run)).toMatch(/LWA rejects the current client-secret \(LWA refused .*invalid_client/)
+        expect(errorOf(run)).toMatch(
+          /LWA rejects the client-id or client-secret \(LWA refused .*invalid_client.*: the client-id or the client-secret is wrong/,
+        )
         expect(world.amazon.rotateCalls()).toBe(0)
       }),
   },

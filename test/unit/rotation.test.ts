@@ -596,7 +596,7 @@ describe('rotate (core)', () => {
       const none = setup({ record: null })
       none.rejected.add('old')
       await expect(rotate(none.plan, none.deps)).rejects.toThrow(
-        /LWA rejects the current client-secret .* no new secret for this client waits in the queue/,
+        /LWA rejects the client-id or client-secret .* no new secret for this client waits in the queue/,
       )
       expect(none.rotateCalls).toEqual([])
     })

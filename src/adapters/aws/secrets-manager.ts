@@ -8,6 +8,7 @@
 import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { createHash } from 'node:crypto'
 import { awsRequestHandler } from '../net/proxy.js'
+import { CREDENTIALS_FIX, errorCodes, INVALID_CREDENTIALS } from './errors.js'
 import { failureCause, networkCause, remoteText } from '../../lib/remote-text.js'
 import type { SecretStore } from '../../core/ports.js'
 import { awsRegionOf, formatScope, type Target } from '../../core/targets.js'
@@ -46,13 +47,17 @@ export function createSecretsManagerStore(options: { region: string | undefined;
     }
   }
 
-  /** The JSON object a #KEY target holds now; its string values are masked before anything could print them. */
+  /**
+   * The JSON object a #KEY target holds now. The value of the key this action replaces (the previous client
+   * secret, still valid for 7 days) is masked before anything could print it. The rest is never printed, and
+   * is not masked: the runner masks each line of a value separately, so the document or its other short values
+   * (`{`, `true`, `prod`) would blank those strings out of every later log line.
+   */
   async function currentObject(target: Target & { kind: 'aws-secretsmanager' }): Promise<Record<string, unknown>> {
     const { SecretString } = await send(target, 'GetSecretValue', () =>
       client(target).send(new GetSecretValueCommand({ SecretId: target.secretId })),
     )
     if (SecretString) {
-      options.mask(SecretString)
       let value: unknown
       try {
         value = JSON.parse(SecretString)
@@ -60,7 +65,8 @@ export function createSecretsManagerStore(options: { region: string | undefined;
         value = undefined
       }
       if (value && typeof value === 'object' && !Array.isArray(value)) {
-        for (const v of Object.values(value)) if (typeof v === 'string' && v.length >= 4) options.mask(v)
+        const replaced = target.key === undefined ? undefined : (value as Record<string, unknown>)[target.key]
+        if (typeof replaced === 'string' && replaced) options.mask(replaced)
         return value as Record<string, unknown>
       }
     }
@@ -127,10 +133,13 @@ function explain(target: Target, action: string, error: unknown): string {
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(text)) {
     return `${what}: no AWS credentials were found. Add aws-actions/configure-aws-credentials before this step, with a role that may use this secret.`
   }
+  if (errorCodes(error).some((c) => INVALID_CREDENTIALS.test(c))) {
+    return `${what}: AWS refused ${action} (${remoteText(name, 80)}: ${text}): ${CREDENTIALS_FIX}`
+  }
   if (name === 'ResourceNotFoundException') {
     return `${what}: the secret does not exist (or is not visible to these credentials). Create it first: the action never creates or deletes a secret.`
   }
-  if (/AccessDenied|NotAuthorized|UnrecognizedClient|InvalidClientTokenId|KMS|Decrypt/i.test(name) || /kms/i.test(text)) {
+  if (/AccessDenied|NotAuthorized|KMS|Decrypt/i.test(name) || /kms/i.test(text)) {
     return (
       `${what}: AWS refused ${action} (${remoteText(name, 80)}: ${text}). The role needs secretsmanager:DescribeSecret, ` +
       'secretsmanager:PutSecretValue (and secretsmanager:GetSecretValue for a #KEY target) on this secret, and kms:GenerateDataKey and kms:Decrypt on its key when it uses a customer managed key.'
