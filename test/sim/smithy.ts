@@ -134,6 +134,18 @@ function shapeOf(model: Model, target: string): SmithyShape {
 export const jsonType = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)
 
 /**
+ * A pattern trait as a RegExp. Smithy patterns are ECMA 262 with Unicode semantics (tag patterns use \p{L}), so the
+ * u flag; the few patterns that are not valid with it are read as written.
+ */
+function patternOf(pattern: string): RegExp {
+  try {
+    return new RegExp(pattern, 'u')
+  } catch {
+    return new RegExp(pattern)
+  }
+}
+
+/**
  * Checks `value` against the shape `target` (plus the traits of the member that points at it), as a server
  * deserializing and validating awsJson1_1 would. Issues carry member paths and constraints, never values: members
  * such as SecretString are sensitive.
@@ -223,7 +235,7 @@ export function checkShape(
       // Smithy counts a string's length in Unicode code points.
       checkLength([...s].length, 'length')
       const pattern = traits['smithy.api#pattern']
-      if (typeof pattern === 'string' && !new RegExp(pattern).test(s)) validation(`does not match the pattern ${pattern}`)
+      if (typeof pattern === 'string' && !patternOf(pattern).test(s)) validation(`does not match the pattern ${pattern}`)
       const allowed =
         shape.type === 'enum'
           ? Object.values(shape.members ?? {}).map((m) => m.traits?.['smithy.api#enumValue'])
@@ -342,6 +354,25 @@ export interface AwsJsonService<Op extends string> {
 }
 
 /**
+ * The answer for an error: a model error gets the status its shape implies and its message under the shape's own
+ * member, and must be in the operation's error list; an error the model lacks (status set) is sent as it is.
+ */
+export function errorAnswer(model: Model, label: string, operation: string | undefined, e: ServiceError): SimResponse {
+  if (e.status !== undefined) return { status: e.status, body: { __type: e.type, message: e.message } }
+  const listed = operation === undefined ? [] : (model.operations.get(operation)?.errors ?? []).map((t) => t.target.split('#')[1])
+  if (!listed.includes(e.type)) throw new Error(`${label}: ${operation ?? '?'} cannot answer ${e.type} (not in its error list)`)
+  const shape = model.shapes[`${model.namespace}#${e.type}`]
+  const kind = shape?.traits?.['smithy.api#error']
+  if (!kind) throw new Error(`${label}: ${e.type} is not an error shape of the model`)
+  // Without httpError, Smithy's default applies: client 400, server 500 (awsQueryError codes are the query protocol's).
+  const explicit = shape.traits!['smithy.api#httpError']
+  const status = typeof explicit === 'number' ? explicit : kind === 'client' ? 400 : 500
+  // The JSON protocol sends members under their own names: Message in some shapes, message in others, none in a few.
+  const member = Object.keys(shape.members ?? {}).find((m) => m.toLowerCase() === 'message')
+  return { status, body: { __type: e.type, ...(member && { [member]: e.message }) } }
+}
+
+/**
  * A loopback server speaking awsJson1_1 for `operations`: every departure from the protocol or the input shapes
  * is a violation, answered as the service would (SerializationException, ValidationException, …); queued faults
  * come next, then authentication, denials and the operation, whose output must match the model (a simulator that
@@ -351,29 +382,6 @@ export async function startAwsJsonService<Op extends string>(opts: AwsJsonServic
   const { label, model, operations, faults } = opts
   const violations: string[] = []
   const calls: AwsJsonCall<Op>[] = []
-
-  const errorShape = (type: string) => {
-    const shape = model.shapes[`${model.namespace}#${type}`]
-    if (!shape?.traits?.['smithy.api#error']) throw new Error(`${label}: ${type} is not an error shape of the model`)
-    return shape
-  }
-
-  const errorStatus = (type: string): number => {
-    const traits = errorShape(type).traits!
-    // Without httpError, Smithy's default applies: client 400, server 500 (awsQueryError codes are the query protocol's).
-    const explicit = traits['smithy.api#httpError']
-    return typeof explicit === 'number' ? explicit : traits['smithy.api#error'] === 'client' ? 400 : 500
-  }
-
-  /** A model error, checked against the operation's error list; errors the model lacks carry their own status. */
-  const errorResponse = (operation: string | undefined, e: ServiceError): SimResponse => {
-    if (e.status !== undefined) return { status: e.status, body: { __type: e.type, message: e.message } }
-    const listed = operation === undefined ? [] : (model.operations.get(operation)?.errors ?? []).map((t) => t.target.split('#')[1])
-    if (!listed.includes(e.type)) throw new Error(`${label}: ${operation ?? '?'} cannot answer ${e.type} (not in its error list)`)
-    // The JSON protocol sends members under their own names: Message in some shapes, message in others, none in a few.
-    const member = Object.keys(errorShape(e.type).members ?? {}).find((m) => m.toLowerCase() === 'message')
-    return { status: errorStatus(e.type), body: { __type: e.type, ...(member && { [member]: e.message }) } }
-  }
 
   const protocolError = (type: string, status: number, message: string): ServiceError => new ServiceError(type, message, status)
 
@@ -486,7 +494,7 @@ export async function startAwsJsonService<Op extends string>(opts: AwsJsonServic
     } catch (e) {
       if (!(e instanceof ServiceError)) throw e
       // Only model errors (no own status) need the operation, and those come from a routed request.
-      result = errorResponse((header(req.headers, 'x-amz-target') ?? '').split('.').pop(), e)
+      result = errorAnswer(model, label, (header(req.headers, 'x-amz-target') ?? '').split('.').pop(), e)
     }
     if (result === 'hang') return result
     const base: Record<string, string> = { 'x-amzn-RequestId': randomUUID() }
