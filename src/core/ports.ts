@@ -105,6 +105,11 @@ export interface SecretStore {
   write(target: Target, value: string, versionKey: string): Promise<{ status: 'created' | 'updated'; version?: string | undefined }>
   /** When the target's secret was last written (epoch ms), or undefined when it does not exist. */
   updatedAt(target: Target): Promise<number | undefined>
+  /**
+   * The permissions a write to the target needs that check() could not prove without writing (e.g.
+   * 'ssm:PutParameter'), for mode: check to list; absent when the kind has none to report.
+   */
+  unproven?(target: Target): Promise<string[]>
 }
 
 /** The core's view of the record (see rotation.ts). */

@@ -122,6 +122,7 @@ export async function run(): Promise<void> {
             region: inputs.secretsManagerRegion,
             mask: log.mask,
           }),
+        async () => (await import('../adapters/aws/ssm.js')).createParameterStore({ region: inputs.ssmRegion, mask: log.mask }),
       ),
       expiry: expiryVariable
         ? lazily<ExpiryRecord>(async () => (await github()).expiry(expiryVariable), { name: expiryVariable })
