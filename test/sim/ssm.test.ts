@@ -254,7 +254,7 @@ describe('Parameter Store simulator through the AWS SDK', () => {
     })
     expect(() => sim.failNextWith('GetParameter', 'TooManyUpdates')).toThrow(/not in its error list/)
 
-    // The SDK retries ThrottlingException by itself; TooManyUpdates answered with 400 it does not (see the shared doc).
+    // The SDK retries ThrottlingException by itself; TooManyUpdates answered with 400 it does not (not in its throttling codes).
     sim.failNextWith('PutParameter', 'ThrottlingException')
     const retrying = sdkClient(sim, CREDENTIALS, 3)
     expect((await retrying.send(new PutParameterCommand({ Name: '/t', Value: 'w', Overwrite: true }))).Version).toBe(2)

@@ -110,7 +110,7 @@ const DEFAULT_MODEL = new URL('../specs/ssm-2014-11-06.trimmed.json', import.met
 const DEFAULT_KEY = 'alias/aws/ssm'
 const MAX_VERSIONS = 100
 const MAX_LEVELS = 15
-/** The documented name rules: the model has no pattern trait for PSParameterName (see the shared doc). */
+/** The name rules of PutParameter's documentation: the model has no pattern trait for PSParameterName. */
 const NAME_CHARS = /^[A-Za-z0-9_./-]+$/
 const DATA_TYPES = ['text', 'aws:ec2:image', 'aws:ssm:integration']
 const MAX_VALUE_BYTES: Record<ParameterTier, number> = { Standard: 4096, Advanced: 8192 }
@@ -233,7 +233,7 @@ export async function startSsmSim(opts: SsmSimOptions = {}): Promise<SsmSim> {
       throw new ServiceError('ParameterAlreadyExists', "The parameter already exists. You can't create duplicate parameters.")
     }
     if (existing && input.Tags !== undefined) {
-      // Quoted from the live service (see the shared doc); ValidationException is in no operation's error list.
+      // The live service's answer, as quoted in public bug reports; ValidationException is in no operation's error list.
       throw validation(
         "Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.",
       )
@@ -443,7 +443,7 @@ export async function startSsmSim(opts: SsmSimOptions = {}): Promise<SsmSim> {
       // The caller, for the KMS refusals the operation may run into next.
       caller = accessKeyId
       if (!isDenied(operation, input, accessKeyId)) return undefined
-      // The form of the service's message (see the shared doc).
+      // The form of the message the model's documentation quotes for another operation.
       return `User: arn:aws:iam::${accountId}:user/${accessKeyId} is not authorized to perform: ssm:${operation} on resource: ${resourceOf(operation, input)} because no identity-based policy allows the ssm:${operation} action`
     },
   })
