@@ -223,6 +223,7 @@ function routes(target) {
         case 'dependabot-organization':
             return { params: { org: target.org }, base: '/orgs/{org}/dependabot/secrets', org: target.org };
         case 'aws-secretsmanager':
+        case 'aws-ssm':
             throw new Error(`${(0,targets/* formatScope */.gk)(target)} is not a GitHub target`);
     }
 }
@@ -392,11 +393,11 @@ const advice = (target) => (status) => {
         case 401:
             return 'The github-token is invalid or expired.';
         case 403:
-            return target.kind === 'aws-secretsmanager'
+            return !(0,targets/* isGitHubScope */.GR)(target)
                 ? ''
                 : `The github-token may not do this: it needs ${permission[target.kind]} (GITHUB_TOKEN never can).`;
         case 404:
-            return target.kind === 'aws-secretsmanager'
+            return !(0,targets/* isGitHubScope */.GR)(target)
                 ? ''
                 : target.kind === 'organization' || target.kind === 'dependabot-organization'
                     ? `The organization does not exist, or the token cannot see it; it needs ${permission[target.kind]}.`

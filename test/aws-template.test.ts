@@ -654,3 +654,78 @@ describe(`${TEMPLATE_PATH}`, () => {
     expect(deployed.outputs).toMatchObject({ QueueUrl: `<${queueId}>`, QueueArn: queueArn, RoleArn: roleArn })
   })
 })
+
+describe(`${TEMPLATE_PATH}: Parameter Store parameters`, () => {
+  const PARAMETERS = [
+    `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/sp-api/lwa-client-secret`,
+    `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/sp-api/eu/lwa-client-secret`,
+  ]
+  const KEYS = [`arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`]
+  const viaSsm = { 'kms:ViaService': `ssm.${REGION}.amazonaws.com` }
+
+  /** The statements of the role's policies that these values add to a deployment without them. */
+  const added = (values: ParameterValues): Statement[] => {
+    const statements = (d: Deployed) => {
+      const [roleId] = only(d, 'AWS::IAM::Role')
+      return Object.values(d.resources)
+        .filter((r) => r.Type === 'AWS::IAM::RolePolicy' && r.Properties.RoleName === `<${roleId}>`)
+        .flatMap((r) => statementsOf(r.Properties.PolicyDocument!))
+    }
+    const before = new Set(statements(deploy(BASE)).map((s) => JSON.stringify(s)))
+    return statements(deploy({ ...BASE, ...values })).filter((s) => !before.has(JSON.stringify(s)))
+  }
+
+  /** An identity policy's verdict: some Allow statement names the action and the resource, and its conditions hold. */
+  const allows = (statements: Statement[], action: string, resource: string, context: Record<string, string> = {}) =>
+    statements.some(
+      (s) =>
+        s.Effect === 'Allow' &&
+        actionsOf(s).some((a) => glob(a, action, true)) &&
+        (list(s.Resource) as string[]).some((r) => glob(r, resource)) &&
+        conditionHolds(s.Condition, { context }),
+    )
+
+  it('SsmParameterArns and SsmParameterKeyArns are optional CommaDelimitedLists', () => {
+    for (const name of ['SsmParameterArns', 'SsmParameterKeyArns'])
+      expect(template.Parameters[name], name).toMatchObject({ Type: 'CommaDelimitedList', Default: '' })
+  })
+
+  it('grant nothing when SsmParameterArns is empty, even with key ARNs', () => {
+    expect(added({})).toEqual([])
+    expect(added({ SsmParameterArns: '' })).toEqual([])
+    expect(added({ SsmParameterKeyArns: KEYS.join(',') })).toEqual([])
+  })
+
+  it('let the role read and overwrite exactly the named parameters, and describe parameters (not resource-scoped)', () => {
+    const statements = added({ SsmParameterArns: PARAMETERS.join(',') })
+    for (const parameter of PARAMETERS) {
+      for (const action of ['ssm:GetParameter', 'ssm:PutParameter']) expect(allows(statements, action, parameter), action).toBe(true)
+      for (const action of ['ssm:DeleteParameter', 'ssm:LabelParameterVersion', 'ssm:AddTagsToResource', 'ssm:GetParametersByPath'])
+        expect(allows(statements, action, parameter), action).toBe(false)
+    }
+    expect(allows(statements, 'ssm:GetParameter', `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/another`)).toBe(false)
+    expect(allows(statements, 'ssm:DescribeParameters', '*')).toBe(true)
+    // '*' only for the one action that cannot be scoped; no wildcard in any action.
+    for (const s of statements) {
+      for (const action of actionsOf(s)) expect(action.includes('*'), `${s.Sid}: ${action}`).toBe(false)
+      if ((list(s.Resource) as string[]).includes('*')) expect(actionsOf(s), s.Sid).toEqual(['ssm:DescribeParameters'])
+    }
+    // The AWS managed key aws/ssm needs no grant here: its key policy already allows the account through Parameter Store.
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('kms:'))).toEqual([])
+  })
+
+  it("let the role use the parameters' customer managed keys, only through Parameter Store in this region", () => {
+    const statements = added({ SsmParameterArns: PARAMETERS.join(','), SsmParameterKeyArns: KEYS.join(',') })
+    expect(new Set(statements.flatMap(actionsOf))).toEqual(
+      new Set(['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DescribeParameters', 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']),
+    )
+    for (const action of ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']) {
+      expect(allows(statements, action, KEYS[0]!, viaSsm), action).toBe(true)
+      expect(allows(statements, action, KEYS[0]!), `${action} called directly`).toBe(false)
+      expect(allows(statements, action, KEYS[0]!, { 'kms:ViaService': `sqs.${REGION}.amazonaws.com` }), `${action} through SQS`).toBe(false)
+      expect(allows(statements, action, `arn:aws:kms:${REGION}:${ACCOUNT}:key/another`, viaSsm), `${action} on another key`).toBe(false)
+    }
+    for (const action of ['kms:ReEncryptFrom', 'kms:CreateGrant', 'kms:DescribeKey'])
+      expect(allows(statements, action, KEYS[0]!, viaSsm), action).toBe(false)
+  })
+})

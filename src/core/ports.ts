@@ -115,6 +115,11 @@ export interface SecretStore {
    * 'unproven' where no such proof exists without writing the secret itself; throws when the write is refused.
    */
   proveWrite(target: Target): Promise<'proven' | 'unproven'>
+  /**
+   * The permissions a write to the target needs that neither check() nor proveWrite() could prove without
+   * writing (e.g. 'ssm:PutParameter'), for mode: check to list; absent when the kind has none to report.
+   */
+  unproven?(target: Target): Promise<string[]>
 }
 
 /** The core's view of the record (see rotation.ts). */

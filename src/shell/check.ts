@@ -8,11 +8,13 @@ import { daysLeft, parseRecordedExpiry } from '../core/expiry.js'
 import { isSecretFormat, parseNotification } from '../core/notification.js'
 import { amazonMaySend } from '../core/queue-policy.js'
 import { MIN_RETENTION_SECONDS, type Deps, type Plan } from '../core/rotation.js'
-import { formatTarget } from '../core/targets.js'
+import { formatTarget, type Target } from '../core/targets.js'
 
 export interface Check {
   name: string
   ok: boolean
+  /** Passed as far as a check can tell without changing anything: what it could not prove is in `detail`. */
+  unproven?: boolean
   /** What was found; for a failed check, what to do about it. */
   detail: string
 }
@@ -106,9 +108,28 @@ export async function check(plan: Plan, deps: Omit<Deps, 'spApi'>): Promise<Chec
         text,
       )
     })(),
-    ...plan.targets.map((target) =>
-      run(`Target ${formatTarget(target)} is reachable`, async () => (await store.check(target), 'its public key was read'), text),
-    ),
+    ...plan.targets.map(async (target) => {
+      let reachable = false
+      await run(
+        `Target ${formatTarget(target)} is reachable`,
+        async () => {
+          await store.check(target)
+          reachable = true
+          return reached(target)
+        },
+        text,
+      )
+      // What only a write would prove, on a row of its own, once the target answered.
+      const missing = reachable && store.unproven ? await store.unproven(target).catch(() => []) : []
+      if (missing.length) {
+        checks.push({
+          name: `Target ${formatTarget(target)} can be written`,
+          ok: true,
+          unproven: true,
+          detail: `unproven: ${missing.join(', ')} (a check never writes; the first rotation's write is the proof)`,
+        })
+      }
+    }),
     ...(expiry
       ? [
           run(
@@ -126,6 +147,14 @@ export async function check(plan: Plan, deps: Omit<Deps, 'spApi'>): Promise<Chec
       : []),
   ])
 
-  for (const c of checks) (c.ok ? log.info : log.warning)(`${c.ok ? 'passed' : 'FAILED'}: ${c.name}: ${c.detail}`)
+  for (const c of checks)
+    (c.ok ? log.info : log.warning)(`${c.ok ? (c.unproven ? 'unproven' : 'passed') : 'FAILED'}: ${c.name}: ${c.detail}`)
   return { clientId: plan.clientId, checks, secretExpiresAt }
+}
+
+/** What a target's check read, in the words of its kind. */
+function reached(target: Target): string {
+  if (target.kind === 'aws-secretsmanager') return 'the secret was described'
+  if (target.kind === 'aws-ssm') return 'a SecureString, described and read with decryption'
+  return 'its public key was read'
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { parseDuration } from '../core/expiry.js'
 import { DispatchError, parseDispatches, type Dispatch } from '../core/dispatch.js'
 import type { Visibility } from '../adapters/github/secrets.js'
-import { parseTargets, secretNameProblem, TargetError, type Target } from '../core/targets.js'
+import { awsRegionOf, formatTarget, parseTargets, secretNameProblem, TargetError, type Target } from '../core/targets.js'
 import { InputError } from '../lib/input-error.js'
 import { isLoopbackHost } from '../lib/loopback.js'
 
@@ -56,6 +56,8 @@ export interface Inputs {
   awsRegion: string
   /** AWS region of Secrets Manager targets named without an ARN: AWS_REGION / AWS_DEFAULT_REGION. */
   secretsManagerRegion: string | undefined
+  /** AWS region of Parameter Store targets named without an ARN: AWS_REGION / AWS_DEFAULT_REGION. */
+  ssmRegion: string | undefined
   githubApiUrl: string
   /** Visibility and selected repositories of an organization secret this action creates. */
   organizationVisibility: Visibility
@@ -138,6 +140,14 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
     if (error instanceof TargetError) throw new InputError('targets', error.message)
     throw error
   }
+  // A parameter name means a parameter of the region the credentials are for: without one, the write could not go anywhere.
+  const unplaced = targets.find((t) => t.kind === 'aws-ssm' && awsRegionOf(t) === undefined)
+  if (unplaced && !(env.AWS_REGION || env.AWS_DEFAULT_REGION)) {
+    throw new InputError(
+      'targets',
+      `${formatTarget(unplaced)} names no AWS region and AWS_REGION is not set: set aws-region in aws-actions/configure-aws-credentials, or name the parameter by its ARN (arn:aws:ssm:REGION:ACCOUNT_ID:parameter/NAME).`,
+    )
+  }
   const organizationVisibility = read('organization-visibility') || 'private'
   if (organizationVisibility !== 'private' && organizationVisibility !== 'all' && organizationVisibility !== 'selected') {
     throw new InputError('organization-visibility', `'${organizationVisibility}' is not a visibility: use private, all or selected.`)
@@ -203,6 +213,7 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
     'AWS_ENDPOINT_URL_SQS',
     'AWS_ENDPOINT_URL_SECRETS_MANAGER',
     'AWS_ENDPOINT_URL_STS',
+    'AWS_ENDPOINT_URL_SSM',
     'AWS_ENDPOINT_URL',
   ] as const) {
     if (env[variable]) endpoint(variable, env[variable], undefined, 'environment variable')
@@ -236,6 +247,7 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
     spApiEndpoint,
     awsRegion,
     secretsManagerRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
+    ssmRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
     githubApiUrl,
     organizationVisibility,
     organizationRepositories,

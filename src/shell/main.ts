@@ -127,6 +127,7 @@ export async function run(): Promise<void> {
             region: inputs.secretsManagerRegion,
             mask: log.mask,
           }),
+        async () => (await import('../adapters/aws/ssm.js')).createParameterStore({ region: inputs.ssmRegion, mask: log.mask }),
       ),
       expiry: expiryVariable
         ? lazily<ExpiryRecord>(async () => (await github()).variable(expiryVariable, 'the expiry'), { name: expiryVariable })

@@ -150,18 +150,21 @@ export function expiryAlerts(
 /** mode: check — each check with its outcome and fix. */
 export function renderCheck(result: CheckReport): string {
   const failed = result.checks.filter((c) => !c.ok).length
+  const unproven = result.checks.filter((c) => c.unproven).length
   return [
     '## LWA client secret rotation: check',
     '',
     failed
       ? `${failed} of ${result.checks.length} check(s) failed; nothing was rotated or changed.`
-      : `All ${result.checks.length} checks passed; nothing was rotated or changed.`,
+      : `All ${result.checks.length - unproven} checks passed${unproven ? `, ${unproven} unproven (only a write can prove them)` : ''}; nothing was rotated or changed.`,
     '',
     `Client id: \`${cell(result.clientId)}\``,
     '',
     '| Check | Result | Detail |',
     '|---|---|---|',
-    ...result.checks.map((c) => `| ${cell(c.name)} | ${c.ok ? 'passed' : '**failed**'} | ${markdownText(c.detail)} |`),
+    ...result.checks.map(
+      (c) => `| ${cell(c.name)} | ${c.ok ? (c.unproven ? 'unproven' : 'passed') : '**failed**'} | ${markdownText(c.detail)} |`,
+    ),
     '',
   ].join('\n')
 }

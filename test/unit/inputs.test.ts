@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { checkAwsConfigFile, readInputs } from '../../src/shell/inputs.ts'
+import { awsRegionOf, formatTarget } from '../../src/core/targets.ts'
 
 const base: Record<string, string> = {
   'client-id': 'amzn1.application-oa2-client.0123456789abcdef0123456789abcdef',
@@ -299,5 +300,66 @@ describe('AWS endpoints', () => {
     expect(
       await problem(awsFiles('[default]\nignore_configured_endpoint_urls = true\nendpoint_url = http://sqs.example.com\n')),
     ).toBeUndefined()
+  })
+})
+
+describe('Parameter Store targets (aws-ssm:)', () => {
+  const aws = { ...env, AWS_REGION: 'eu-west-1' }
+  const arn = 'arn:aws:ssm:us-east-2:111122223333:parameter/sp-api/lwa-client-secret'
+
+  it('takes a name or an ARN, whose region wins over AWS_REGION, and shows each as written', () => {
+    const inputs = readInputs(read({ targets: `aws-ssm:/sp-api/lwa-client-secret\naws-ssm:${arn}\naws-ssm:lwa.secret_1-a` }), aws)
+    expect(inputs.targets.map((t) => t.kind === 'aws-ssm' && t.parameter)).toEqual(['/sp-api/lwa-client-secret', arn, 'lwa.secret_1-a'])
+    expect(inputs.targets.map(formatTarget)).toEqual(['aws-ssm:/sp-api/lwa-client-secret', `aws-ssm:${arn}`, 'aws-ssm:lwa.secret_1-a'])
+    expect(inputs.targets.map(awsRegionOf)).toEqual([undefined, 'us-east-2', undefined])
+    expect(inputs.ssmRegion).toBe('eu-west-1')
+  })
+
+  it('keeps names apart by letter case, as Parameter Store does, and refuses the same one twice', () => {
+    expect(readInputs(read({ targets: 'aws-ssm:/Prod/lwa\naws-ssm:/prod/lwa' }), aws).targets).toHaveLength(2)
+    expect(error({ targets: 'aws-ssm:/prod/lwa\naws-ssm:/prod/lwa' }, aws)).toContain(
+      "targets line 2 ('aws-ssm:/prod/lwa'): duplicate target",
+    )
+  })
+
+  it.each([
+    ['aws-ssm:', 'the name is empty'],
+    ['aws-ssm:/sp api/lwa', 'use only letters, digits and . - _, with / between the levels'],
+    ['aws-ssm:sp-api/lwa', "a name with levels starts with '/'"],
+    ['aws-ssm:/sp-api//lwa', 'a level is empty'],
+    ['aws-ssm:/sp-api/lwa/', 'a level is empty'],
+    ['aws-ssm:/aws/reference/x', "names may not begin with 'aws' or 'ssm'"],
+    ['aws-ssm:SSM-lwa', "names may not begin with 'aws' or 'ssm'"],
+    [`aws-ssm:/${Array.from({ length: 16 }, (_, i) => `l${i}`).join('/')}`, 'it has 16 levels; Parameter Store allows 15'],
+    [`aws-ssm:/${'a'.repeat(1011)}`, 'longer than 1011 characters'],
+    ['aws-ssm:/sp-api/lwa=PROD_SECRET', 'aws-ssm targets take no =SECRET_NAME'],
+    ['aws-ssm:arn:aws:ssm:us-east-2:111122223333:secret/lwa', 'it is not a parameter ARN'],
+    ['aws-ssm:arn:aws:ssm:us-east-2:111122223333:parameter/', 'the name is empty'],
+  ])('refuses %s', (line, message) => {
+    const text = error({ targets: line }, aws)
+    expect(text).toContain(`Input targets: targets line 1 ('${line}'): `)
+    expect(text).toContain('is not a Parameter Store parameter name or ARN')
+    expect(text).toContain(message)
+  })
+
+  it('needs AWS_REGION (or AWS_DEFAULT_REGION) for a parameter named without an ARN, before anything runs', () => {
+    expect(error({ targets: 'aws-ssm:/sp-api/lwa' })).toContain(
+      'Input targets: aws-ssm:/sp-api/lwa names no AWS region and AWS_REGION is not set',
+    )
+    expect(readInputs(read({ targets: 'aws-ssm:/sp-api/lwa' }), { ...env, AWS_DEFAULT_REGION: 'eu-central-1' }).ssmRegion).toBe(
+      'eu-central-1',
+    )
+    expect(readInputs(read({ targets: `aws-ssm:${arn}` }), env).targets).toHaveLength(1)
+  })
+
+  it('holds AWS_ENDPOINT_URL_SSM to the rule of the other AWS endpoints: https, or http on loopback, and no credentials', () => {
+    expect(readInputs(read(), { ...aws, AWS_ENDPOINT_URL_SSM: 'http://127.0.0.1:4583' }).targets).toHaveLength(1)
+    expect(readInputs(read(), { ...aws, AWS_ENDPOINT_URL_SSM: 'https://ssm.eu-west-1.amazonaws.com' }).targets).toHaveLength(1)
+    expect(error({}, { ...aws, AWS_ENDPOINT_URL_SSM: 'http://ssm.example.com' })).toContain(
+      'Input environment variable AWS_ENDPOINT_URL_SSM: must be an https URL',
+    )
+    const withCredentials = error({}, { ...aws, AWS_ENDPOINT_URL_SSM: 'https://me:pa55word@ssm.example.com' })
+    expect(withCredentials).toContain('must not contain credentials')
+    expect(withCredentials).not.toContain('pa55word')
   })
 })

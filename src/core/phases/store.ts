@@ -23,7 +23,9 @@ export async function store(run: Run, chosen: Candidate): Promise<void> {
         deps.log.info(
           target.kind === 'aws-secretsmanager'
             ? `${entry.target}: version ${version ?? '?'} is AWSCURRENT.`
-            : `${entry.target}: ${target.secretName} ${entry.status}.`,
+            : target.kind === 'aws-ssm'
+              ? `${entry.target}: version ${version ?? '?'} holds the new secret.`
+              : `${entry.target}: ${target.secretName} ${entry.status}.`,
         )
       } catch (error) {
         entry.status = 'failed'
