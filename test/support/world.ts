@@ -1,7 +1,8 @@
 /**
  * One isolated world for an end-to-end case: a fauxqs SQS server with the application's queue, the Amazon
  * and GitHub simulators on loopback, a registered application and a repository with a token that may write
- * its secrets. `run()` executes the bundled action against it and throws on any leak.
+ * its secrets, its expiry variable and its alert issues. `run()` executes the bundled action against it and throws
+ * on any leak (in what the run writes, and in the repository's issues).
  */
 import { randomBytes } from 'node:crypto'
 import { startAmazonSim, type AmazonSim, type AmazonSimOptions } from '../sim/amazon.ts'
@@ -76,7 +77,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const github = await startGitHubSim({ latencyMs })
   github.addRepo(REPO, { environments: options.environments ?? ['production'] })
   const githubToken = `ghs_${random(18)}`
-  github.addToken(githubToken, { write: [REPO, `variables:${REPO}`] })
+  github.addToken(githubToken, { write: [REPO, `variables:${REPO}`, `issues:${REPO}`] })
 
   const extraSecrets: string[] = [githubToken]
   const refreshToken = `Atzr|${random(32)}`
@@ -133,8 +134,14 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
         env: { ...world.env(), ...runOptions.env },
       })
       if (result.killed) world.faults++
-      // Every end-to-end run is checked for leaks of every value that must stay secret.
-      const leaks = findLeaks(result, [...extraSecrets, ...amazon.issued()])
+      // Every end-to-end run is checked for leaks of every value that must stay secret, its alert issues included.
+      const issues = github.issues(REPO).flatMap((i) => [i.title, i.body ?? '', ...i.comments])
+      const leaks = [
+        ...findLeaks(result, [...extraSecrets, ...amazon.issued()]),
+        ...findLeaks({ stdout: '', stderr: '', outputs: {}, summary: issues.join('\n') }, [...extraSecrets, ...amazon.issued()]).map(
+          (leak) => leak.replace(/^summary/, `an issue of ${REPO}`),
+        ),
+      ]
       if (leaks.length) throw new Error(`The action leaked secrets:\n${leaks.join('\n')}`)
       return result
     },
