@@ -265,7 +265,7 @@ async function main(): Promise<void> {
     })
     // The workflow's own repository stands in for the one the action writes to, with the same environment.
     if (repository.toLowerCase() !== REPO.toLowerCase()) world.github.addRepo(repository, { environments: [SIMULATED.environment] })
-    world.github.addToken(SIMULATED.githubToken, { write: [repository] })
+    world.github.addToken(SIMULATED.githubToken, { write: [repository, `issues:${repository}`] })
 
     const fixed = base === 0 ? { amazon: 0, github: 0, sqs: 0 } : portsFrom(base)
     const amazon = await relay(fixed.amazon, world.amazon.url)
