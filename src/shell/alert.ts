@@ -84,7 +84,7 @@ export function alertState(outcome: RunOutcome, clientId: string, now: number): 
       safety:
         report.result === 'skipped'
           ? 'Nothing was rotated; the targets hold the current secret.'
-          : `The run ${report.result === 'resumed' ? 'stored the new secret of an earlier rotation' : 'rotated and stored the new secret'} in every target written below; what is listed here is left over.`,
+          : `The run ${report.result === 'resumed' ? 'stored the new secret of an earlier rotation' : 'rotated the secret and stored the new one'}; only what is listed above is left over.`,
     }
   }
   const urgent = urgentExpiry(report, now)
