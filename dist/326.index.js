@@ -51,6 +51,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   createIssueTracker: () => (/* binding */ createIssueTracker)
 /* harmony export */ });
 /* harmony import */ var _octokit_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2887);
+/* harmony import */ var _lib_remote_text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7265);
+
 
 const ALERT_LABEL = {
     name: 'lwa-secret-rotation',
@@ -105,7 +107,7 @@ function createIssueTracker(octokit, options) {
                 // Pull requests share the issues list; only an issue whose body holds the marker is this application's.
                 const found = issues.find((i) => !i.pull_request && (i.body ?? '').includes(marker));
                 if (found)
-                    return { number: found.number, url: found.html_url, body: found.body ?? '' };
+                    return { number: found.number, url: (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_1__/* .remoteText */ .SW)(found.html_url, 200), body: found.body ?? '' };
                 if (issues.length < PER_PAGE)
                     break;
             }
@@ -142,7 +144,7 @@ function createIssueTracker(octokit, options) {
                     request: requestOptions,
                 }));
             }
-            return { number: data.number, url: data.html_url, body };
+            return { number: data.number, url: (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_1__/* .remoteText */ .SW)(data.html_url, 200), body };
         },
         async update(issue, title, body) {
             await send(`update the alert issue #${issue}`, () => octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {

@@ -1,10 +1,12 @@
 /**
  * The IssueTracker adapter: the alert issues of the workflow's repository, through the issues and labels REST API.
  * An alert issue carries the label below and, in its body, the marker of its application; it is found by both,
- * never by its title. Every request carries the caller's signal (the alert's time bound) and is not retried.
+ * never by its title. Every request carries the caller's signal (the alert's time bound) and is not retried. An
+ * issue's link reaches the log neutralised; its body is only searched for markers, never printed.
  */
 import type { AlertIssue, IssueTracker } from '../../core/ports.js'
 import { GitHubError, request, type Octokit } from './octokit.js'
+import { remoteText } from '../../lib/remote-text.js'
 
 export const ALERT_LABEL = {
   name: 'lwa-secret-rotation',
@@ -69,7 +71,7 @@ export function createIssueTracker(octokit: Octokit, options: { repository: stri
         const issues = await list(page)
         // Pull requests share the issues list; only an issue whose body holds the marker is this application's.
         const found = issues.find((i) => !i.pull_request && (i.body ?? '').includes(marker))
-        if (found) return { number: found.number, url: found.html_url, body: found.body ?? '' }
+        if (found) return { number: found.number, url: remoteText(found.html_url, 200), body: found.body ?? '' }
         if (issues.length < PER_PAGE) break
       }
       return undefined
@@ -110,7 +112,7 @@ export function createIssueTracker(octokit: Octokit, options: { repository: stri
           }),
         )
       }
-      return { number: data.number, url: data.html_url, body }
+      return { number: data.number, url: remoteText(data.html_url, 200), body }
     },
 
     async update(issue, title, body) {
