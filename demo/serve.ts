@@ -166,7 +166,7 @@ export function simulate(world: World, repository: string): string {
   })
   // The workflow's own repository stands in for the one the action writes to, with the same environment.
   if (repository.toLowerCase() !== REPO.toLowerCase()) world.github.addRepo(repository, { environments: [SIMULATED.environment] })
-  world.github.addToken(SIMULATED.githubToken, { write: [repository, `variables:${repository}`] })
+  world.github.addToken(SIMULATED.githubToken, { write: [repository, `variables:${repository}`, `issues:${repository}`] })
   return queueUrl
 }
 

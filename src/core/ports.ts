@@ -147,3 +147,26 @@ export interface RotationRecord {
 export interface Dispatcher {
   fire(dispatch: Dispatch, payload: Record<string, unknown>): Promise<void>
 }
+
+// --- The alert issue: one open issue per application, kept by the shell (alert-sync.ts) after a run ---
+
+export interface AlertIssue {
+  number: number
+  /** The issue's page, for the log. */
+  url: string
+  body: string
+}
+
+/** The repository's alert issues (adapter: adapters/github/issues.ts). Found by a label and a marker in the body. */
+export interface IssueTracker {
+  /** The open alert issue whose body holds `marker`, if any (the oldest when several do). */
+  findOpen(marker: string): Promise<AlertIssue | undefined>
+  /** Opens an issue with the alert label, which is created first when it is missing. */
+  open(title: string, body: string): Promise<AlertIssue>
+  update(issue: number, title: string, body: string): Promise<void>
+  comment(issue: number, body: string): Promise<void>
+  /** Closes the issue as completed. */
+  close(issue: number): Promise<void>
+  /** For mode check, reading only: how many alert issues are open, and whether their label exists. */
+  probe(): Promise<{ open: number; label: string; labelExists: boolean }>
+}

@@ -8,6 +8,7 @@ import { daysLeft, parseRecordedExpiry } from '../core/expiry.js'
 import { isSecretFormat, parseNotification } from '../core/notification.js'
 import { amazonMaySend } from '../core/queue-policy.js'
 import { MIN_RETENTION_SECONDS, type Deps, type Plan } from '../core/rotation.js'
+import type { IssueTracker } from '../core/ports.js'
 import { formatTarget, type Target } from '../core/targets.js'
 
 export interface Check {
@@ -26,8 +27,14 @@ export interface CheckReport {
   secretExpiresAt: string | undefined
 }
 
-export async function check(plan: Plan, deps: Omit<Deps, 'spApi'>): Promise<CheckReport> {
-  const { lwa, queue, store, expiry, log } = deps
+/** The check's row for the alert issue (alert: issue), by name: main does not write an issue when it failed. */
+export const alertCheckName = (repository: string) => `Alert issues can be kept in ${repository}`
+
+export async function check(
+  plan: Plan,
+  deps: Omit<Deps, 'spApi'> & { alerts?: { repository: string; probe: IssueTracker['probe'] } | undefined },
+): Promise<CheckReport> {
+  const { lwa, queue, store, expiry, log, alerts } = deps
   const checks: Check[] = []
   const text = (error: unknown) => (error instanceof Error ? error.message : String(error))
   const run = async (name: string, fn: () => Promise<string>, fix: (error: unknown) => string): Promise<void> => {
@@ -140,6 +147,22 @@ export async function check(plan: Plan, deps: Omit<Deps, 'spApi'>): Promise<Chec
               secretExpiresAt = value.toISOString()
               const days = daysLeft(value, deps.clock.now())
               return `the current secret expires ${secretExpiresAt} (${days} days left)`
+            },
+            text,
+          ),
+        ]
+      : []),
+    ...(alerts
+      ? [
+          run(
+            alertCheckName(alerts.repository),
+            async () => {
+              // Reads only: writing is what an alert does, and check mode writes nothing.
+              const { open, label, labelExists } = await alerts.probe()
+              return (
+                `its issues can be read (${open} alert issue(s) open); the label ${label} ${labelExists ? 'exists' : 'does not exist yet (the first alert creates it)'}. ` +
+                'issues: write unproven: check mode writes nothing'
+              )
             },
             text,
           ),

@@ -34,6 +34,8 @@ export const SP_API_HOSTS = (['na', 'eu', 'fe'] as const).flatMap((r) => [
   `sandbox.sellingpartnerapi-${r}.amazon.com`,
 ])
 
+const CLIENT_ID = /^amzn1\.application-oa2-client\.[A-Za-z0-9]+$/
+
 /** Longest receive-timeout accepted: an hour is far beyond Amazon's usual delivery time of seconds. */
 export const MAX_RECEIVE_TIMEOUT_SECONDS = 3600
 
@@ -73,12 +75,14 @@ export interface Inputs {
   repository: string | undefined
   /** This workflow run's page, from the runner's environment, for the dispatch payload. */
   runUrl: string | undefined
+  /** issue: keep one alert issue per application in the workflow's repository; none: no issue. */
+  alert: 'issue' | 'none'
   /** Things worth a warning that do not stop the run (e.g. a github-api-url other than the runner's). */
   warnings: string[]
 }
 
 /** The inputs whose values are secrets: main masks them before anything else happens. */
-export const SECRET_INPUTS = ['client-secret', 'github-token', 'refresh-token'] as const
+export const SECRET_INPUTS = ['client-secret', 'github-token', 'refresh-token', 'alert-token'] as const
 
 /**
  * @param read returns an input's value, trimmed, or '' when it is not set (core.getInput's contract)
@@ -92,7 +96,7 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
   }
 
   const clientId = required('client-id', 'the LWA client id of your application (amzn1.application-oa2-client.…)')
-  if (!/^amzn1\.application-oa2-client\.[A-Za-z0-9]+$/.test(clientId)) {
+  if (!CLIENT_ID.test(clientId)) {
     throw new InputError(
       'client-id',
       'is not an LWA client id. It looks like amzn1.application-oa2-client.<letters and digits> (Developer Console → your app → View → LWA credentials).',
@@ -185,6 +189,14 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
     )
   }
 
+  const warnings: string[] = []
+  const alert = parseAlert(read('alert'))
+  if (alert === 'issue' && !env.GITHUB_REPOSITORY) {
+    warnings.push(
+      'alert is issue, but GITHUB_REPOSITORY (which the runner sets) is not set: no alert issue is kept. Set alert to none outside a workflow.',
+    )
+  }
+
   const receiveTimeoutSeconds = parseSeconds(read('receive-timeout') || '300')
   const verify = parseBoolean('verify', read('verify') || 'true')
   const force = parseBoolean('force', read('force') || 'false')
@@ -194,7 +206,6 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
     /\/+$/,
     '',
   )
-  const warnings: string[] = []
   const githubApiUrl = endpoint('github-api-url', read('github-api-url') || env.GITHUB_API_URL || 'https://api.github.com').replace(
     /\/+$/,
     '',
@@ -256,10 +267,8 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
     rotateBeforeMs,
     expiryVariable,
     repository: env.GITHUB_REPOSITORY,
-    runUrl:
-      env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
-        ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-        : undefined,
+    runUrl: runUrlOf(env),
+    alert,
     warnings,
   }
 }
@@ -294,6 +303,68 @@ export async function checkAwsConfigFile(env: NodeJS.ProcessEnv): Promise<void> 
   const services = profile.services ? configFile[`services.${profile.services}`] : undefined
   for (const service of AWS_CONFIG_SERVICES)
     check(`[services ${profile.services}] ${service}.endpoint_url`, services?.[`${service}.endpoint_url`])
+}
+
+/** This workflow run's page, from the runner's environment. */
+function runUrlOf(env: NodeJS.ProcessEnv): string | undefined {
+  return env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+    ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+    : undefined
+}
+
+function parseAlert(value: string): 'issue' | 'none' {
+  const alert = value || 'issue'
+  if (alert !== 'issue' && alert !== 'none') {
+    throw new InputError(
+      'alert',
+      `'${alert}' is not an alert: use issue (the default: one issue per application in this repository, opened when a run needs a person and closed once one succeeds) or none.`,
+    )
+  }
+  return alert
+}
+
+/** Where a run's alert issue goes: the repository and application, and how to reach GitHub. */
+export interface AlertTarget {
+  /** alert-token on the server running the workflow, else github-token. */
+  token: string
+  /** The workflow's repository (GITHUB_REPOSITORY). */
+  repository: string
+  clientId: string
+  githubApiUrl: string
+  runUrl: string | undefined
+}
+
+/**
+ * The alert's inputs, read apart from the others so that a run stopped by any other bad input can still open its
+ * issue: `off` with alert: none; `unavailable` (and why) when what is needed to reach GitHub and name the
+ * application cannot be read. Never throws.
+ */
+export function readAlertTarget(
+  read: (name: string) => string,
+  env: NodeJS.ProcessEnv,
+): { target: AlertTarget } | { off: true } | { unavailable: string } {
+  let alert: 'issue' | 'none'
+  try {
+    alert = parseAlert(read('alert'))
+  } catch {
+    return { unavailable: 'the input alert is not issue or none' }
+  }
+  if (alert === 'none') return { off: true }
+  const clientId = read('client-id')
+  if (!env.GITHUB_REPOSITORY || !/^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY)) return { unavailable: 'GITHUB_REPOSITORY is not set' }
+  if (!CLIENT_ID.test(clientId)) return { unavailable: 'client-id does not name an application' }
+  let githubApiUrl: string
+  try {
+    githubApiUrl = endpoint('github-api-url', read('github-api-url') || env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
+  } catch {
+    return { unavailable: 'github-api-url is not a URL the action may use' }
+  }
+  // alert-token (by default the workflow's GITHUB_TOKEN) belongs to the server running the workflow: it goes to
+  // that server's API only. Talking to another one (or outside a workflow), github-token writes the issue.
+  const ownServer = Boolean(env.GITHUB_API_URL) && githubApiUrl === env.GITHUB_API_URL!.replace(/\/+$/, '')
+  const token = (ownServer && read('alert-token')) || read('github-token')
+  if (!token) return { unavailable: 'neither alert-token nor github-token is set' }
+  return { target: { token, repository: env.GITHUB_REPOSITORY, clientId, githubApiUrl, runUrl: runUrlOf(env) } }
 }
 
 /** GitHub's rules for secret names (github-secrets.md), which variable names share. */

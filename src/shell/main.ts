@@ -3,11 +3,11 @@
  */
 import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { check, type CheckReport } from './check.js'
+import { alertCheckName, check, type CheckReport } from './check.js'
 import type { HttpClient } from '../adapters/net/http.js'
-import { checkAwsConfigFile, readInputs, SECRET_INPUTS } from './inputs.js'
+import { checkAwsConfigFile, readAlertTarget, readInputs, SECRET_INPUTS, type AlertTarget } from './inputs.js'
 import { lazily, once } from '../lib/lazy.js'
-import type { Dispatcher, ExpiryRecord, Queue, RotationRecord, SecretStore } from '../core/ports.js'
+import type { Dispatcher, ExpiryRecord, IssueTracker, Queue, RotationRecord, SecretStore } from '../core/ports.js'
 import { rotationRecordName } from '../core/rotation-record.js'
 import { createLwa } from '../adapters/amazon/lwa.js'
 import { rotate, RotationFailed, type Log, type Report } from '../core/rotation.js'
@@ -15,6 +15,8 @@ import { createSpApi } from '../adapters/amazon/sp-api.js'
 import { routeStores } from '../adapters/stores.js'
 import { AMBIGUOUS_ERRORS, NOT_SENT_ERRORS } from '../adapters/net/transient.js'
 import { expiryAlerts, renderCheck, renderFailure, renderSummary } from './summary.js'
+import { alertState, type RunOutcome } from './alert.js'
+import { ALERT_BOUND_MS, keepAlert } from './alert-sync.js'
 
 const REQUEST_TIMEOUT_MS = 30_000
 /** LWA answers token requests in well under a second; a slow one is retried sooner. */
@@ -40,6 +42,9 @@ export async function run(): Promise<void> {
   const onRetry = (service: string) => (what: string, delayMs: number, attempt: number) =>
     core.info(`${service} answered ${what}; retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s.`)
 
+  // Read apart from the other inputs, so that a run stopped by a bad input can still open its alert issue.
+  const alerting = readAlertTarget((name) => core.getInput(name), process.env)
+  let outcome: RunOutcome | undefined
   const closers: Array<() => Promise<void>> = []
   try {
     const inputs = readInputs((name) => core.getInput(name), process.env)
@@ -143,15 +148,24 @@ export async function run(): Promise<void> {
     }
 
     if (inputs.mode === 'check') {
-      await reportCheck(await check(plan, deps))
+      const target = 'target' in alerting ? alerting.target : undefined
+      const alerts = target && {
+        repository: target.repository,
+        probe: async () => (await issueTracker(target, log)(AbortSignal.timeout(ALERT_BOUND_MS))).probe(),
+      }
+      const result = await check(plan, { ...deps, alerts })
+      outcome = { mode: 'check', result }
+      await reportCheck(result)
       return
     }
     const report = await rotate(plan, deps)
+    outcome = { mode: 'rotate', report }
     setOutputs(report)
     if (report.result) core.setOutput('result', report.result)
     alert(expiryAlerts(report, undefined, Date.now()))
     await writeSummary(renderSummary(report, undefined, inputs.rotateBeforeMs))
   } catch (error) {
+    outcome = { mode: 'failed', error }
     const message = error instanceof Error ? error.message : String(error)
     if (error instanceof RotationFailed) {
       setOutputs(error.report)
@@ -164,7 +178,52 @@ export async function run(): Promise<void> {
     core.setFailed(message)
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal)
+    // After the result is decided; a cancelled run is not a state to report (a person stopped it).
+    if (outcome && !cancel.signal.aborted) {
+      await sendAlert(alerting, outcome, log).catch((error: unknown) =>
+        log.warning(`The alert issue was not brought up to date: ${error instanceof Error ? error.message : String(error)}`),
+      )
+    }
     await Promise.allSettled(closers.map((close) => close()))
+  }
+}
+
+/** The alert issue (alert: issue), brought in step with how the run ended; a warning when that cannot be done. */
+async function sendAlert(alerting: ReturnType<typeof readAlertTarget>, outcome: RunOutcome, log: Log): Promise<void> {
+  if ('off' in alerting) return
+  const clientId = 'target' in alerting ? alerting.target.clientId : core.getInput('client-id')
+  const state = alertState(outcome, clientId, Date.now())
+  if ('unavailable' in alerting) {
+    if (state.state !== 'healthy' && state.state !== 'unchanged') log.warning(`No alert issue could be written: ${alerting.unavailable}.`)
+    return
+  }
+  // check mode's own row says why it could not read the issues: no second word about it.
+  if (outcome.mode === 'check' && outcome.result.checks.some((c) => !c.ok && c.name === alertCheckName(alerting.target.repository))) return
+  await keepAlert({
+    state,
+    clientId,
+    tracker: issueTracker(alerting.target, log),
+    context: { runUrl: alerting.target.runUrl, now: Date.now() },
+    log,
+  })
+}
+
+/** The alert issues, through their own Octokit client (the alert's token; no rate-limit waits past the alert's bound). */
+function issueTracker(target: AlertTarget, log: Log): (signal: AbortSignal) => Promise<IssueTracker> {
+  return async (signal) => {
+    const [{ createOctokit }, { createIssueTracker }] = await Promise.all([
+      // In the chunk of the other GitHub adapters.
+      import(/* webpackChunkName: "github" */ '../adapters/github/octokit.js'),
+      import(/* webpackChunkName: "github" */ '../adapters/github/issues.js'),
+    ])
+    const octokit = createOctokit({
+      token: target.token,
+      baseUrl: target.githubApiUrl,
+      warn: log.warning,
+      info: log.info,
+      maxRateLimitWaitSeconds: 0,
+    })
+    return createIssueTracker(octokit, { repository: target.repository, signal })
   }
 }
 

@@ -179,7 +179,7 @@ describe.concurrent('endpoints', () => {
     ],
   ])('refuses %j %j before any request', (inputs, env, message) =>
     withWorld(async (world) => {
-      const run = await world.run({ inputs: world.inputs(inputs), env: world.env(env) })
+      const run = await world.run({ inputs: world.inputs({ alert: 'none', ...inputs }), env: world.env(env) }) // no alert issue either
       expect(run.code).toBe(1)
       expect(run.errors.join('\n')).toContain(message)
       expect(run.stdout + run.stderr + run.summary).not.toContain('hunter2hunter2')

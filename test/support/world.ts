@@ -1,8 +1,9 @@
 /**
  * One isolated world for an end-to-end case: a fauxqs SQS server with the application's queue, the Amazon
  * and GitHub simulators on loopback (and, when asked for, the Parameter Store simulator), a registered
- * application and a repository with a token that may write its secrets. `run()` executes the bundled action
- * against it and throws on any leak.
+ * application and a repository with a token that may write its secrets, its expiry variable and its alert issues.
+ * `run()` executes the bundled action against it and throws on any leak (in what the run writes, and in the
+ * repository's issues).
  */
 import { randomBytes } from 'node:crypto'
 import { startAmazonSim, type AmazonSim, type AmazonSimOptions } from '../sim/amazon.ts'
@@ -83,7 +84,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const ssm = options.ssm ? await startSsmSim() : undefined
   github.addRepo(REPO, { environments: options.environments ?? ['production'] })
   const githubToken = `ghs_${random(18)}`
-  github.addToken(githubToken, { write: [REPO, `variables:${REPO}`] })
+  github.addToken(githubToken, { write: [REPO, `variables:${REPO}`, `issues:${REPO}`] })
 
   const extraSecrets: string[] = [githubToken]
   const refreshToken = `Atzr|${random(32)}`
@@ -145,8 +146,14 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
         env: { ...world.env(), ...runOptions.env },
       })
       if (result.killed) world.faults++
-      // Every end-to-end run is checked for leaks of every value that must stay secret.
-      const leaks = findLeaks(result, [...extraSecrets, ...amazon.issued()])
+      // Every end-to-end run is checked for leaks of every value that must stay secret, its alert issues included.
+      const issues = github.issues(REPO).flatMap((i) => [i.title, i.body ?? '', ...i.comments])
+      const leaks = [
+        ...findLeaks(result, [...extraSecrets, ...amazon.issued()]),
+        ...findLeaks({ stdout: '', stderr: '', outputs: {}, summary: issues.join('\n') }, [...extraSecrets, ...amazon.issued()]).map(
+          (leak) => leak.replace(/^summary/, `an issue of ${REPO}`),
+        ),
+      ]
       if (leaks.length) throw new Error(`The action leaked secrets:\n${leaks.join('\n')}`)
       return result
     },

@@ -39,8 +39,11 @@ export function createOctokit(options: {
   baseUrl: string
   warn: (message: string) => void
   info: (message: string) => void
+  /** The longest rate-limit pause to wait out (default 120 s); a client with a time bound of its own sets less. */
+  maxRateLimitWaitSeconds?: number
 }): Octokit {
   const { warn, info } = options
+  const maxWait = options.maxRateLimitWaitSeconds ?? MAX_RATE_LIMIT_WAIT_SECONDS
   // @actions/github's fetch goes through the runner's proxy settings; add a timeout to each attempt, and say
   // why an attempt failed when it never got an answer (the retry plugin tries again without a word).
   const baseFetch = (defaults.request?.fetch ?? fetch) as typeof fetch
@@ -61,7 +64,7 @@ export function createOctokit(options: {
 
   const onLimit =
     (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-      const retrying = retryCount < RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS
+      const retrying = retryCount < RATE_LIMIT_RETRIES && retryAfter <= maxWait
       warn(
         `GitHub ${kind} rate limit on ${request.method} ${remoteText(request.url, 200)}; ${retrying ? `retrying in ${retryAfter} s` : 'giving up'}.`,
       )
