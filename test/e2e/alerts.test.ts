@@ -40,7 +40,7 @@ describe.concurrent('alert issues', () => {
       expect(issue!.body).toContain(marker(world.clientId))
       expect(issue!.body).toMatch(/<!-- lwa-secret-rotation-state: failed\/resume-or-rotate\/[0-9a-f]{12}\/no-deadline -->/)
       expect(issue!.body).toContain(`[this run](${runUrl(101)})`)
-      expect(issue!.body).toContain('The current client\\-secret: LWA refused')
+      expect(issue!.body).toContain('LWA rejects the client\\-id or client\\-secret')
       expect(issue!.body).toContain('Nothing was rotated')
       expect(issue!.comments).toEqual([])
       const label = world.github.label(REPO, LABEL)
