@@ -61,6 +61,8 @@ class SecretsManagerError extends Error {
 }
 function createSecretsManagerStore(options) {
     const clients = new Map();
+    /** One write per secret and rotation, shared by the #KEY targets that name it. */
+    const writes = new Map();
     const client = (target) => {
         const region = (0,_core_targets_js__WEBPACK_IMPORTED_MODULE_3__/* .awsRegionOf */ .jy)(target) ?? options.region;
         if (!region)
@@ -97,7 +99,7 @@ function createSecretsManagerStore(options) {
      * is not masked: the runner masks each line of a value separately, so the document or its other short values
      * (`{`, `true`, `prod`) would blank those strings out of every later log line.
      */
-    async function currentObject(target) {
+    async function currentObject(target, replacing = [target.key]) {
         const { SecretString } = await send(target, 'GetSecretValue', () => client(target).send(new _aws_sdk_client_secrets_manager__WEBPACK_IMPORTED_MODULE_4__/* .GetSecretValueCommand */ .d2({ SecretId: target.secretId })));
         if (SecretString) {
             let value;
@@ -108,14 +110,58 @@ function createSecretsManagerStore(options) {
                 value = undefined;
             }
             if (value && typeof value === 'object' && !Array.isArray(value)) {
-                const replaced = target.key === undefined ? undefined : value[target.key];
-                if (typeof replaced === 'string' && replaced)
-                    options.mask(replaced);
+                for (const key of replacing) {
+                    const replaced = key === undefined ? undefined : value[key];
+                    if (typeof replaced === 'string' && replaced)
+                        options.mask(replaced);
+                }
                 return value;
             }
         }
         throw new Error(`${(0,_core_targets_js__WEBPACK_IMPORTED_MODULE_3__/* .formatScope */ .gk)(target)}: the secret's value is not a JSON object, so key ${target.key} cannot be set in it. ` +
             `Store a JSON object there, or use aws-secretsmanager:${target.secretId} to replace the whole value.`);
+    }
+    /** The targets of the run that name the same secret (itself included), whole value or keys. */
+    const siblings = (t) => {
+        const all = (options.targets ?? []).filter((o) => o.kind === 'aws-secretsmanager' && secretOf(o) === secretOf(t));
+        return all.length ? all : [t];
+    };
+    const secretOf = (t) => `${(0,_core_targets_js__WEBPACK_IMPORTED_MODULE_3__/* .awsRegionOf */ .jy)(t) ?? options.region ?? ''}|${t.secretId}`;
+    /**
+     * One PutSecretValue for the secret: the value itself, or every key the run sets in its JSON object. Its
+     * ClientRequestToken is derived from the notification, so a re-run that resumes the same message repeats
+     * the same version (and, finding it current, writes nothing); one that finds it superseded writes a version
+     * of its own. Afterwards AWSCURRENT must be that version, and every key must read back as written.
+     */
+    async function writeSecret(t, keys, value, versionKey) {
+        const describe = async () => (await send(t, 'DescribeSecret', () => client(t).send(new _aws_sdk_client_secrets_manager__WEBPACK_IMPORTED_MODULE_4__/* .DescribeSecretCommand */ .X5({ SecretId: t.secretId })))).VersionIdsToStages ?? {};
+        const setKeys = keys.filter((k) => k !== undefined);
+        if (setKeys.length && setKeys.length !== keys.length) {
+            throw new SecretsManagerError(`${(0,_core_targets_js__WEBPACK_IMPORTED_MODULE_3__/* .formatScope */ .gk)(t)}: the targets replace the whole secret and set a key in it; list one or the other.`);
+        }
+        const token = clientRequestToken(`${versionKey}|${t.secretId}|${[...setKeys].sort().join(',')}`);
+        const before = await describe();
+        if (before[token]?.includes('AWSCURRENT'))
+            return { status: 'updated', version: (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(token, 80) };
+        const current = Object.entries(before).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0] ?? '';
+        const request = before[token] ? clientRequestToken(`${token}|${current}`) : token;
+        const secretString = setKeys.length
+            ? JSON.stringify({ ...(await currentObject(t, setKeys)), ...Object.fromEntries(setKeys.map((k) => [k, value])) })
+            : value;
+        options.mask(secretString);
+        const put = await send(t, 'PutSecretValue', () => client(t).send(new _aws_sdk_client_secrets_manager__WEBPACK_IMPORTED_MODULE_4__/* .PutSecretValueCommand */ .cp({ SecretId: t.secretId, SecretString: secretString, ClientRequestToken: request })));
+        const version = (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(put.VersionId ?? 'none', 80);
+        // Confirm that AWSCURRENT is the version just written, and that it holds the secret under every key.
+        if (!put.VersionId || !(await describe())[put.VersionId]?.includes('AWSCURRENT')) {
+            throw new SecretsManagerError(`${(0,_core_targets_js__WEBPACK_IMPORTED_MODULE_3__/* .formatScope */ .gk)(t)}: the version written (${version}) is not AWSCURRENT.`);
+        }
+        if (setKeys.length) {
+            const after = await currentObject(t, []);
+            const missing = setKeys.filter((k) => after[k] !== value);
+            if (missing.length)
+                throw new SecretsManagerError(`${(0,_core_targets_js__WEBPACK_IMPORTED_MODULE_3__/* .formatScope */ .gk)(t)}: read back, key(s) ${missing.join(', ')} do not hold the new secret.`);
+        }
+        return { status: 'updated', version };
     }
     return {
         async check(target) {
@@ -124,30 +170,17 @@ function createSecretsManagerStore(options) {
             if (t.key !== undefined)
                 await currentObject(t);
         },
-        async write(target, value, versionKey) {
+        write(target, value, versionKey) {
             const t = aws(target);
-            const describe = async () => (await send(t, 'DescribeSecret', () => client(t).send(new _aws_sdk_client_secrets_manager__WEBPACK_IMPORTED_MODULE_4__/* .DescribeSecretCommand */ .X5({ SecretId: t.secretId })))).VersionIdsToStages ??
-                {};
-            // The ClientRequestToken becomes the version id. The same rotation always asks for the same version, so a
-            // re-run that finds it current has nothing to write; one that finds it superseded (the secret changed
-            // since) writes a version of its own, named after the version it replaces.
-            const token = clientRequestToken(`${versionKey}|${t.secretId}|${t.key ?? ''}`);
-            const before = await describe();
-            if (before[token]?.includes('AWSCURRENT'))
-                return { status: 'updated', version: (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(token, 80) };
-            const current = Object.entries(before).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0] ?? '';
-            const request = before[token] ? clientRequestToken(`${token}|${current}`) : token;
-            let secretString = value;
-            if (t.key !== undefined)
-                secretString = JSON.stringify({ ...(await currentObject(t)), [t.key]: value });
-            options.mask(secretString);
-            const put = await send(t, 'PutSecretValue', () => client(t).send(new _aws_sdk_client_secrets_manager__WEBPACK_IMPORTED_MODULE_4__/* .PutSecretValueCommand */ .cp({ SecretId: t.secretId, SecretString: secretString, ClientRequestToken: request })));
-            const version = (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(put.VersionId ?? 'none', 80);
-            // Confirm that AWSCURRENT is the version just written.
-            if (!put.VersionId || !(await describe())[put.VersionId]?.includes('AWSCURRENT')) {
-                throw new SecretsManagerError(`${(0,_core_targets_js__WEBPACK_IMPORTED_MODULE_3__/* .formatScope */ .gk)(t)}: the version written (${version}) is not AWSCURRENT.`);
+            // Keys of one secret written one by one would each read the others' old values: they are merged instead.
+            const keys = siblings(t).map((s) => s.key);
+            const id = `${secretOf(t)}|${versionKey}`;
+            let written = writes.get(id);
+            if (!written) {
+                written = writeSecret(t, keys, value, versionKey);
+                writes.set(id, written);
             }
-            return { status: 'updated', version };
+            return written;
         },
         async updatedAt(target) {
             const t = aws(target);

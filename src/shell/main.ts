@@ -131,6 +131,7 @@ export async function run(): Promise<void> {
           (await import('../adapters/aws/secrets-manager.js')).createSecretsManagerStore({
             region: inputs.secretsManagerRegion,
             mask: log.mask,
+            targets: inputs.targets,
           }),
         async () => (await import('../adapters/aws/ssm.js')).createParameterStore({ region: inputs.ssmRegion, mask: log.mask }),
       ),

@@ -73,6 +73,20 @@ describe.concurrent('Secrets Manager targets', () => {
       expect(masked.filter((m) => m.includes('\n') || m.includes('%0A'))).toEqual([])
     }))
 
+  it('two #KEY targets of one secret: one merged version holds the new secret under both keys, the other keys kept', () =>
+    withWorld(async (world, sm, env) => {
+      const json = { clientId: world.clientId, clientSecret: world.initialSecret, legacySecret: world.initialSecret, region: 'eu' }
+      sm.createSecret('sp-api/credentials', JSON.stringify(json))
+      const targets = 'aws-secretsmanager:sp-api/credentials#clientSecret\naws-secretsmanager:sp-api/credentials#legacySecret'
+      const run = await world.run({ inputs: world.inputs({ targets }), env })
+      expect(run.code, run.stdout).toBe(0)
+      const secret = world.amazon.currentSecret(world.clientId)
+      expect(JSON.parse(sm.current('sp-api/credentials').value!)).toEqual({ ...json, clientSecret: secret, legacySecret: secret })
+      // One PutSecretValue for both keys: the version before and the merged one.
+      expect(sm.versions('sp-api/credentials')).toHaveLength(2)
+      expect(world.pendingSecrets()).toEqual([])
+    }))
+
   it('a resumed run repeats the same version instead of making a second one', () =>
     withWorld(async (world, sm, env) => {
       sm.createSecret('lwa', 'old value')
