@@ -189,6 +189,7 @@ function createSecretsManagerStore(options) {
         },
         // PutSecretValue cannot be tried without making a version; the preflight's reads prove the rest.
         proveWrite: () => Promise.resolve('unproven'),
+        unproven: () => Promise.resolve(['secretsmanager:PutSecretValue', 'kms:GenerateDataKey on its key, when that key is customer managed']),
     };
 }
 /** A ClientRequestToken (32 to 64 characters): the same input gives the same token. */

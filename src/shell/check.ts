@@ -1,7 +1,8 @@
 /**
- * `mode: check`: every preflight check of a rotation, each reported as passed or failed with its fix, and
- * nothing changed. It never rotates, never writes a secret or a variable, and holds a message no longer than
- * one look: whatever it receives goes back to the queue at once.
+ * `mode: check`: every check a rotation makes before its rotate call, each reported as passed, failed with its
+ * fix, or unproven, and nothing changed. It never rotates and never writes the secret or a variable; the one
+ * write it makes is the throw-away secret that proves a GitHub scope writable, deleted at once. It holds a
+ * message no longer than one look: whatever it receives goes back to the queue at once.
  */
 import { FUTURE_TOLERANCE_MS } from '../core/candidates.js'
 import { daysLeft, parseRecordedExpiry } from '../core/expiry.js'
@@ -10,6 +11,7 @@ import { amazonMaySend } from '../core/queue-policy.js'
 import { MIN_RETENTION_SECONDS, type Deps, type Plan } from '../core/rotation.js'
 import type { IssueTracker } from '../core/ports.js'
 import { formatTarget, type Target } from '../core/targets.js'
+import { queueRows, recordRow, writable } from './check-rows.js'
 
 export interface Check {
   name: string
@@ -32,7 +34,11 @@ export const alertCheckName = (repository: string) => `Alert issues can be kept 
 
 export async function check(
   plan: Plan,
-  deps: Omit<Deps, 'spApi'> & { alerts?: { repository: string; probe: IssueTracker['probe'] } | undefined },
+  deps: Omit<Deps, 'spApi'> & {
+    alerts?: { repository: string; probe: IssueTracker['probe'] } | undefined
+    /** The AWS account that owns the queue (from sqs-queue-url): the one account that should read from it. */
+    queueAccount?: string | undefined
+  },
 ): Promise<CheckReport> {
   const { lwa, queue, store, expiry, log, alerts } = deps
   const checks: Check[] = []
@@ -89,6 +95,7 @@ export async function check(
           detail: verdict.ok ? verdict.why : `${verdict.why}: allow sqs:SendMessage for arn:aws:iam::437568002678:root (see docs/aws).`,
         })
       }
+      checks.push(...queueRows(stats, deps.queueAccount))
       await run(
         'A new-secret message is waiting',
         async () => {
@@ -126,17 +133,11 @@ export async function check(
         },
         text,
       )
-      // What only a write would prove, on a row of its own, once the target answered.
-      const missing = reachable && store.unproven ? await store.unproven(target).catch(() => []) : []
-      if (missing.length) {
-        checks.push({
-          name: `Target ${formatTarget(target)} can be written`,
-          ok: true,
-          unproven: true,
-          detail: `unproven: ${missing.join(', ')} (a check never writes; the first rotation's write is the proof)`,
-        })
-      }
+      if (reachable) checks.push(await writable(store, target))
     }),
+    ...(deps.rotationRecord
+      ? [run(`The rotation record ${deps.rotationRecord.name} is readable`, () => recordRow(deps.rotationRecord!), text)]
+      : []),
     ...(expiry
       ? [
           run(

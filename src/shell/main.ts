@@ -154,7 +154,7 @@ export async function run(): Promise<void> {
         repository: target.repository,
         probe: async () => (await issueTracker(target, log)(AbortSignal.timeout(ALERT_BOUND_MS))).probe(),
       }
-      const result = await check(plan, { ...deps, alerts })
+      const result = await check(plan, { ...deps, alerts, queueAccount: new URL(inputs.queueUrl).pathname.split('/')[1] })
       outcome = { mode: 'check', result }
       await reportCheck(result)
       return

@@ -179,7 +179,12 @@ describe.concurrent('mode: check', () => {
         expect(run.code, run.stdout).toBe(0)
         expect(run.outputs.result).toBe('checked')
         expect(world.amazon.rotateCalls()).toBe(0)
-        expect(world.github.requests.filter((r) => r.method !== 'GET')).toEqual([])
+        // The one write is the throw-away secret that proves the scope writable, deleted at once.
+        expect(world.github.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual([
+          `PUT /repos/${REPO}/actions/secrets/LWA_ROTATION_WRITE_CHECK`,
+          `DELETE /repos/${REPO}/actions/secrets/LWA_ROTATION_WRITE_CHECK`,
+        ])
+        expect(world.github.secret(REPO, 'LWA_ROTATION_WRITE_CHECK')).toBeUndefined()
         expect(world.stored()).toBeUndefined()
         // The waiting message is seen, and given back at once.
         expect(run.stdout).toContain('1 new-secret message(s) for this client are waiting')
@@ -192,6 +197,10 @@ describe.concurrent('mode: check', () => {
           'The queue keeps messages long enough',
           "The queue policy lets Amazon's notifications in",
           `Target repository:${REPO} is reachable`,
+          `Target repository:${REPO} can be written`,
+          'Amazon can deliver to the queue',
+          'Only Amazon may send, and only this account may receive or delete',
+          `The rotation record LWA_CLIENT_SECRET_ROTATION is readable`,
           `The expiry variable ${VARIABLE} is readable`,
         ]) {
           expect(run.summary).toContain(`| ${name} | passed |`)
@@ -219,6 +228,43 @@ describe.concurrent('mode: check', () => {
         expect(run.outputs.result).toBeUndefined()
       },
       { queueAttributes: { MessageRetentionPeriod: String(4 * 86400), Policy: policy('111122223333') } },
+    ))
+
+  it('flags a queue Amazon cannot encrypt for or others may read, a token that may only read, and an outstanding rotation', () =>
+    withWorld(
+      async (world) => {
+        const token = `ghs_${'q'.repeat(36)}`
+        world.github.addToken(token, { write: [`variables:${REPO}`], read: [REPO] })
+        const rotatedAt = new Date(Date.now() - 2 * 86_400_000)
+        world.github.setVariable(REPO, 'LWA_CLIENT_SECRET_ROTATION', rotatedAt.toISOString())
+        const run = await world.run({ inputs: world.inputs({ mode: 'check', 'github-token': token }) })
+        expect(run.code).toBe(1)
+        const error = run.errors.join('\n')
+        expect(error).toContain(
+          'Amazon can deliver to the queue: The queue (sqs-queue-url) is encrypted with the AWS managed key alias/aws/sqs',
+        )
+        expect(error).toContain('Only Amazon may send, and only this account may receive or delete: statement 2 lets * ReceiveMessage')
+        expect(error).toContain(`Target repository:${REPO} can be written: could not prove it may write secrets here`)
+        const deadline = new Date(rotatedAt.getTime() + 7 * 86_400_000).toISOString().slice(0, 10)
+        expect(error).toContain(
+          `The rotation record LWA_CLIENT_SECRET_ROTATION is readable: a rotation of ${rotatedAt.toISOString()} is outstanding`,
+        )
+        expect(error).toContain(`stops working on ${deadline}`)
+        expect(run.summary).toContain("| Amazon's subscription names this queue | unproven |")
+        expect(world.amazon.rotateCalls()).toBe(0)
+      },
+      {
+        queueAttributes: {
+          KmsMasterKeyId: 'alias/aws/sqs',
+          Policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::437568002678:root' }, Action: 'sqs:SendMessage', Resource: '*' },
+              { Effect: 'Allow', Principal: '*', Action: 'sqs:ReceiveMessage', Resource: '*' },
+            ],
+          }),
+        },
+      },
     ))
 
   it('fails without AWS credentials or with a wrong refresh-token, naming each fix, and changes nothing', () =>

@@ -161,6 +161,7 @@ export function createSecretsManagerStore(options: {
     },
     // PutSecretValue cannot be tried without making a version; the preflight's reads prove the rest.
     proveWrite: () => Promise.resolve('unproven' as const),
+    unproven: () => Promise.resolve(['secretsmanager:PutSecretValue', 'kms:GenerateDataKey on its key, when that key is customer managed']),
   }
 }
 
