@@ -12724,7 +12724,7 @@ module.exports = {
 
 
 const { kConstruct } = __webpack_require__(3202)
-const { urlEquals, getFieldValues } = __webpack_require__(4159)
+const { urlEquals, getFieldValues } = __webpack_require__(6540)
 const { kEnumerableProperty, isDisturbed } = __webpack_require__(7375)
 const { webidl } = __webpack_require__(220)
 const { Response, cloneResponse, fromInnerResponse } = __webpack_require__(6678)
@@ -13755,7 +13755,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4159:
+/***/ 6540:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 

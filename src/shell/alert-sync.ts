@@ -5,17 +5,8 @@
  * warning when it cannot, a total time bound, and nothing it does changes the run's result or outputs.
  */
 import type { IssueTracker } from '../core/ports.js'
-import {
-  changeComment,
-  fingerprintIn,
-  fingerprintOf,
-  issueBody,
-  issueMarker,
-  issueTitle,
-  resolvedComment,
-  type AlertState,
-  type RenderContext,
-} from './alert.js'
+import { fingerprintIn, fingerprintOf, issueMarker, type AlertState } from './alert.js'
+import { changeComment, issueBody, issueTitle, resolvedComment, type RenderContext } from './alert-text.js'
 
 /** The longest a run spends on its alert issue, every request and retry included. */
 export const ALERT_BOUND_MS = 20_000

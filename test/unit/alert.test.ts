@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  alertState,
-  changeComment,
-  escapeMarkdown,
-  fingerprintIn,
-  fingerprintOf,
-  issueBody,
-  issueMarker,
-  issueTitle,
-  resolvedComment,
-  type AlertState,
-  type Problem,
-} from '../../src/shell/alert.ts'
+import { alertState, fingerprintIn, fingerprintOf, issueMarker, type AlertState, type Problem } from '../../src/shell/alert.ts'
+import { changeComment, escapeMarkdown, issueBody, issueTitle, resolvedComment } from '../../src/shell/alert-text.ts'
 import type { CheckReport } from '../../src/shell/check.ts'
 import { RotationFailed, type Report } from '../../src/core/rotation.ts'
 import { InputError } from '../../src/lib/input-error.ts'
