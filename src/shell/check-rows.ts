@@ -3,16 +3,94 @@
  * preflight's reads: that Amazon can deliver to the queue and only the right principals can use it, that
  * every target can be written, and that no earlier rotation is outstanding.
  */
+import { FUTURE_TOLERANCE_MS } from '../core/candidates.js'
+import { isSecretFormat, parseNotification } from '../core/notification.js'
+import { MIN_RETENTION_SECONDS } from '../core/phases/preflight.js'
 import { queueProblems } from '../core/phases/prove.js'
 import type { QueueStats, RotationRecord, SecretStore } from '../core/ports.js'
-import { strangers } from '../core/queue-policy.js'
+import { amazonMaySend, strangers } from '../core/queue-policy.js'
+import type { Plan } from '../core/rotation.js'
 import { isoDay, parseOutstanding } from '../core/rotation-record.js'
 import { formatTarget, type Target } from '../core/targets.js'
-import type { Check } from './check.js'
+import type { Check, CheckDeps } from './check.js'
 
-const text = (error: unknown) => (error instanceof Error ? error.message : String(error))
+export const text = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
-export function queueRows(stats: QueueStats, queueAccount: string | undefined): Check[] {
+/** One row: passed with what `fn` found, or failed with the fix. */
+export async function row(name: string, fn: () => Promise<string>, fix: (error: unknown) => string = text): Promise<Check> {
+  try {
+    return { name, ok: true, detail: await fn() }
+  } catch (error) {
+    return { name, ok: false, detail: fix(error) }
+  }
+}
+
+/** The queue's rows: it answers, keeps messages long enough, lets Amazon in and no one else, and what waits in it. */
+export async function queueGroup(plan: Plan, deps: CheckDeps): Promise<Check[]> {
+  const { queue, log } = deps
+  let stats: QueueStats
+  try {
+    stats = await queue.stats()
+  } catch (error) {
+    return [{ name: 'The queue answers', ok: false, detail: text(error) }]
+  }
+  const days = (stats.retentionSeconds / 86400).toFixed(1)
+  // No Policy attribute means no policy: then Amazon cannot send either.
+  const verdict = amazonMaySend(stats.policy)
+  const waiting = await row('A new-secret message is waiting', async () => {
+    // One look, given back at once: the check must not hide a message from a rotation running beside it.
+    const messages = await queue.receive(0, 5, plan.signal)
+    await Promise.allSettled(messages.map((m) => queue.setVisibility(m, 0)))
+    const ours = messages.filter((m) => {
+      const n = parseNotification(m.body)
+      // Masked as a rotation would: only a value in LWA's format that is not dated in the future.
+      if (
+        n.kind === 'new-secret' &&
+        n.clientId === plan.clientId &&
+        isSecretFormat(n.newSecret) &&
+        n.eventTime.getTime() <= deps.clock.now() + FUTURE_TOLERANCE_MS
+      ) {
+        log.mask(n.newSecret)
+      }
+      return (n.kind === 'new-secret' || n.kind === 'new-secret-unreadable') && n.clientId === plan.clientId
+    })
+    return ours.length
+      ? `${ours.length} new-secret message(s) for this client are waiting: the next rotation run checks them first and resumes without rotating.`
+      : 'none in the first look (nothing to resume)'
+  })
+  return [
+    { name: 'The queue answers', ok: true, detail: 'GetQueueAttributes succeeded' },
+    stats.retentionSeconds >= MIN_RETENTION_SECONDS
+      ? { name: 'The queue keeps messages long enough', ok: true, detail: `retention ${days} days (at least 8 needed)` }
+      : {
+          name: 'The queue keeps messages long enough',
+          ok: false,
+          detail: `retention ${days} days: set MessageRetentionPeriod to at least 691200 s (8 days); 14 days is the maximum.`,
+        },
+    {
+      name: "The queue policy lets Amazon's notifications in",
+      ok: verdict.ok,
+      detail: verdict.ok ? verdict.why : `${verdict.why}: allow sqs:SendMessage for arn:aws:iam::437568002678:root (see docs/aws).`,
+    },
+    ...queueRows(stats, deps.queueAccount),
+    waiting,
+  ]
+}
+
+/** A target's rows: it is reachable and, once it is, whether it can be written. */
+export async function targetGroup(store: SecretStore, target: Target): Promise<Check[]> {
+  const reachable = await row(`Target ${formatTarget(target)} is reachable`, async () => (await store.check(target), reached(target)))
+  return reachable.ok ? [reachable, await writable(store, target)] : [reachable]
+}
+
+/** What a target's check read, in the words of its kind. */
+function reached(target: Target): string {
+  if (target.kind === 'aws-secretsmanager') return 'the secret was described'
+  if (target.kind === 'aws-ssm') return 'a SecureString, described and read with decryption'
+  return 'its public key was read'
+}
+
+function queueRows(stats: QueueStats, queueAccount: string | undefined): Check[] {
   // Retention and the policy have rows of their own; these are the rest of what the rotation proves.
   const delivery = queueProblems({ ...stats, retentionSeconds: Number.MAX_SAFE_INTEGER, policy: undefined }).filter(
     (p) => !p.includes('access policy'),
@@ -56,7 +134,7 @@ export function queueRows(stats: QueueStats, queueAccount: string | undefined): 
 }
 
 /** A GitHub scope is proven by a throw-away secret written and deleted; an AWS target lists what only its write proves. */
-export async function writable(store: SecretStore, target: Target): Promise<Check> {
+async function writable(store: SecretStore, target: Target): Promise<Check> {
   const name = `Target ${formatTarget(target)} can be written`
   try {
     if ((await store.proveWrite(target)) === 'proven') {
