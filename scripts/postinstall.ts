@@ -1,16 +1,12 @@
 /**
- * Run by `npm ci` and `npm install` (the `postinstall` script). It declares @actions/core free of import-time
- * side effects ("sideEffects": false in its package.json), a hint the bundler needs to leave out the parts of
- * it this action never calls: its OIDC client (core.getIDToken), and with it @actions/http-client and its copy
- * of undici, about 0.9 MB that the start chunk would otherwise compile on every run, input errors included.
- * Upstream ships no such hint yet (actions/toolkit#1697, #1893).
- *
- * The hint drops nothing the bundle uses: a module whose exports are used stays in whatever the flag says. It
- * is only true if no module of the package does anything when imported, so it is set only for the versions
- * whose lib/*.js were read for that (top-level code: declarations, os.platform() and the like). Any other
- * version is left as it is, with a warning; test/bundle.test.ts then fails until that version has been read
- * and added below. Written here rather than with a patching tool: one JSON field, and a tool's own
- * dependencies would land beside the runtime ones (debug picks up supports-color when it can resolve it).
+ * Run by `npm ci` and `npm install`. Marks @actions/core free of import-time side effects ("sideEffects": false),
+ * the hint the bundler needs to leave out what the action never calls: the OIDC client, and with it
+ * @actions/http-client and its undici (about 0.9 MB the start chunk would compile on every run). Upstream has no
+ * such hint yet (actions/toolkit#1697, #1893). It drops nothing in use: a module whose exports are used stays.
+ * It is only true if no module of the package acts when imported, so it is set only for versions whose lib/*.js
+ * were read for that; any other is left alone, and test/bundle.test.ts fails until it has been read and listed.
+ * One JSON field, so no patching tool: its dependencies would sit beside the runtime ones, and debug (bundled
+ * for the proxy) picks up supports-color when it can resolve it.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
