@@ -8,6 +8,7 @@
  * measured side by side holds where a single time does not.
  */
 import { availableParallelism, loadavg } from 'node:os'
+import { relative } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { bundleSize, onSettledBundle } from './bundle.ts'
@@ -156,8 +157,10 @@ for (const n of targetCounts) {
 }
 
 const elapsed = (performance.now() - began) / 1000
+// The table is pasted into docs/performance.md: the project's own Node by its path in the checkout, not this machine's.
+const nodePath = relative(process.cwd(), process.execPath).startsWith('..') ? process.execPath : relative(process.cwd(), process.execPath)
 console.log(
-  `npm run bench: Node ${process.version} (${process.execPath}), ${process.platform} ${process.arch}, ${availableParallelism()} CPUs, ` +
+  `npm run bench: Node ${process.version} (${nodePath}), ${process.platform} ${process.arch}, ${availableParallelism()} CPUs, ` +
     `load ${loadavg()[0]!.toFixed(2)}; latency ${settings.latencyMs} ms per answer, SQS delivery ${settings.deliveryMs} ms, ` +
     `GitHub writes ${int(pacing.minTime)} ms apart, ${pacing.maxConcurrent} at a time (${pacing.source}); took ${Math.floor(elapsed / 60)} min ${Math.round(elapsed % 60)} s` +
     `${builds.size > 1 ? `; dist/ was rebuilt during the bench: the figures span ${builds.size} builds` : ''}\n`,
