@@ -11,6 +11,7 @@ const UNIT = [
   'test/runtime.test.ts',
   'test/reliability/docs.test.ts',
   'test/aws-template.test.ts',
+  'test/bundle.test.ts',
 ]
 
 /**
