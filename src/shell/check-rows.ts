@@ -12,7 +12,23 @@ import { amazonMaySend, strangers } from '../core/queue-policy.js'
 import type { Plan } from '../core/rotation.js'
 import { isoDay, parseOutstanding } from '../core/rotation-record.js'
 import { formatTarget, type Target } from '../core/targets.js'
-import type { Check, CheckDeps } from './check.js'
+import type { IssueTracker } from '../core/ports.js'
+import type { Deps } from '../core/rotation.js'
+
+export interface Check {
+  name: string
+  ok: boolean
+  /** Passed as far as a check can tell without changing anything: what it could not prove is in `detail`. */
+  unproven?: boolean
+  /** What was found; for a failed check, what to do about it. */
+  detail: string
+}
+
+export type CheckDeps = Omit<Deps, 'spApi'> & {
+  alerts?: { repository: string; probe: IssueTracker['probe'] } | undefined
+  /** The AWS account that owns the queue (from sqs-queue-url): the one account that should read from it. */
+  queueAccount?: string | undefined
+}
 
 export const text = (error: unknown) => (error instanceof Error ? error.message : String(error))
 

@@ -5,18 +5,10 @@
  * message no longer than one look: whatever it receives goes back to the queue at once.
  */
 import { daysLeft, parseRecordedExpiry } from '../core/expiry.js'
-import type { Deps, Plan } from '../core/rotation.js'
-import type { IssueTracker } from '../core/ports.js'
-import { queueGroup, recordRow, row, targetGroup, text } from './check-rows.js'
+import type { Plan } from '../core/rotation.js'
+import { queueGroup, recordRow, row, targetGroup, text, type Check, type CheckDeps } from './check-rows.js'
 
-export interface Check {
-  name: string
-  ok: boolean
-  /** Passed as far as a check can tell without changing anything: what it could not prove is in `detail`. */
-  unproven?: boolean
-  /** What was found; for a failed check, what to do about it. */
-  detail: string
-}
+export type { Check, CheckDeps }
 
 export interface CheckReport {
   clientId: string
@@ -27,12 +19,6 @@ export interface CheckReport {
 
 /** The check's row for the alert issue (alert: issue), by name: main does not write an issue when it failed. */
 export const alertCheckName = (repository: string) => `Alert issues can be kept in ${repository}`
-
-export type CheckDeps = Omit<Deps, 'spApi'> & {
-  alerts?: { repository: string; probe: IssueTracker['probe'] } | undefined
-  /** The AWS account that owns the queue (from sqs-queue-url): the one account that should read from it. */
-  queueAccount?: string | undefined
-}
 
 export async function check(plan: Plan, deps: CheckDeps): Promise<CheckReport> {
   const { lwa, expiry, log, alerts } = deps
