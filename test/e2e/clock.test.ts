@@ -58,7 +58,7 @@ describe.concurrent('the 7-day clock', () => {
         world.amazon.failNext('rotate', { status: 429, body: quota, headers: { 'retry-after': '8' } })
         const second = await world.run({ inputs })
         expect(second.code, second.stdout).toBe(0)
-        expect(second.outputs.result).toBe('resumed')
+        expect(second.outputs.result, second.stdout).toBe('resumed')
         expect(second.warnings.join('\n')).toContain('no rotation is remembered between runs')
         // Two calls reached Amazon; only the first rotated. The stored secret is the newest Amazon issued.
         expect(world.amazon.rotations(world.clientId)).toBe(1)
