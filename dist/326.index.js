@@ -258,6 +258,9 @@ function createOctokit(options) {
         baseUrl: options.baseUrl,
         request: { fetch: timedFetch },
         throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+        // The plugin's defaults, and 409: a conflict (a variable another run created meanwhile) is answered at once by
+        // the caller, never waited out by repeating the same request.
+        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
         // Octokit's own notices (deprecations, with GitHub's headers in them) are remote text too.
         log: {
             debug: () => { },
