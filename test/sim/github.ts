@@ -81,6 +81,8 @@ export interface GitHubSim {
   dispatches: DispatchRecord[]
   /** Faults served, in the order queued, to the first requests matching method (any case) and path. */
   failNext(match: { method?: string; path?: string | RegExp }, fault: Fault): void
+  /** Drops the faults still queued by failNext. */
+  clearFaults(): void
   close(): Promise<void>
 }
 
@@ -797,6 +799,9 @@ export async function startGitHubSim(options: GitHubSimOptions = {}): Promise<Gi
     },
     failNext(match, fault) {
       faults.add(match, fault)
+    },
+    clearFaults() {
+      faults.clear()
     },
     close: () => server.close(),
   }

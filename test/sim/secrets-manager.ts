@@ -95,6 +95,8 @@ export interface SecretsManagerSim {
    * authentication and denials; a non-conforming request still has its violations recorded.
    */
   failNext(target: SecretsManagerOperation | '*', fault: Fault): void
+  /** Drops the faults still queued by failNext (denials stay until lifted). */
+  clearFaults(): void
   close(): Promise<void>
 }
 
@@ -875,6 +877,9 @@ export async function startSecretsManagerSim(opts: SecretsManagerSimOptions = {}
     },
     failNext(t, fault) {
       faults.add(t, fault)
+    },
+    clearFaults() {
+      faults.clear()
     },
     close: () => server.close(),
   }

@@ -135,7 +135,8 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
       if (result.killed) world.faults++
       // Every end-to-end run is checked for leaks of every value that must stay secret.
       const leaks = findLeaks(result, [...extraSecrets, ...amazon.issued()])
-      if (leaks.length) throw new Error(`The action leaked secrets:\n${leaks.join('\n')}`)
+      // The run goes with the error, for a caller that keeps the logs of a failure (the fault soak).
+      if (leaks.length) throw Object.assign(new Error(`The action leaked secrets:\n${leaks.join('\n')}`), { result })
       return result
     },
     stored: (scope = REPO, name = SECRET_NAME) => github.secret(scope, name)?.value,
