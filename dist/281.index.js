@@ -59,6 +59,8 @@ function createQueue(options) {
                     'ApproximateNumberOfMessagesDelayed',
                     'ApproximateNumberOfMessagesNotVisible',
                     'Policy',
+                    'FifoQueue',
+                    'KmsMasterKeyId',
                 ],
             })));
             const { ApproximateNumberOfMessages: visible, ApproximateNumberOfMessagesDelayed: delayed } = Attributes;
@@ -68,6 +70,8 @@ function createQueue(options) {
                 queued: visible === undefined || delayed === undefined ? undefined : Number(visible) + Number(delayed),
                 roundTripMs: Date.now() - sent,
                 policy: Attributes.Policy || undefined,
+                fifo: Attributes.FifoQueue === 'true',
+                kmsKeyId: Attributes.KmsMasterKeyId || undefined,
             };
         },
         async receive(waitSeconds, visibilitySeconds, signal) {

@@ -159,6 +159,7 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  WRITE_CHECK_SECRET: () => (/* binding */ WRITE_CHECK_SECRET),
   createGitHubStore: () => (/* binding */ createGitHubStore)
 });
 
@@ -199,6 +200,11 @@ var targets = __webpack_require__(277);
 
 /** GitHub's timestamps have whole seconds, and two clocks never agree exactly. */
 const CLOCK_TOLERANCE_MS = 5_000;
+/**
+ * The throw-away secret that proves, before a rotation, that the token may write a scope: written and
+ * deleted at once, with a value that is no secret. No other endpoint tells what a token may write.
+ */
+const WRITE_CHECK_SECRET = 'LWA_ROTATION_WRITE_CHECK';
 /** Every kind of target, as REST paths: GET {base}/public-key, GET/PUT {base}/{secret_name}. */
 function routes(target) {
     switch (target.kind) {
@@ -222,6 +228,8 @@ function routes(target) {
 }
 function createGitHubStore(octokit, defaults = { visibility: 'private', repositories: [] }) {
     const keys = new Map();
+    /** One proof per scope (repository, environment, organization, for Actions or Dependabot). */
+    const proofs = new Map();
     const selectedIds = new Map();
     // Octokit's typed routes cannot be chosen at run time; every response used here is read through a declared shape.
     const call = async (target, what, route, params) => (await (0,github_octokit.request)(advice(target), what, () => octokit.request(route, params)));
@@ -336,7 +344,40 @@ function createGitHubStore(octokit, defaults = { visibility: 'private', reposito
             const data = await metadata(target);
             return data ? Date.parse(data.updated_at) : undefined;
         },
+        async proveWrite(target) {
+            const scope = (0,targets/* formatScope */.gk)(target);
+            let proof = proofs.get(scope);
+            if (!proof) {
+                proof = probe(target);
+                proofs.set(scope, proof);
+            }
+            await proof;
+            return 'proven';
+        },
     };
+    async function probe(target) {
+        const { base, params, org } = routes(target);
+        const throwAway = { ...target, secretName: WRITE_CHECK_SECRET };
+        const key = await publicKey(target);
+        await call(throwAway, 'prove it may write secrets here (a throw-away secret)', `PUT ${base}/{secret_name}`, {
+            ...params,
+            ...(org ? { visibility: 'private' } : {}),
+            secret_name: WRITE_CHECK_SECRET,
+            encrypted_value: await seal('write check', key.key),
+            key_id: key.key_id,
+        });
+        try {
+            await call(throwAway, `delete the throw-away secret ${WRITE_CHECK_SECRET}`, `DELETE ${base}/{secret_name}`, {
+                ...params,
+                secret_name: WRITE_CHECK_SECRET,
+            });
+        }
+        catch (error) {
+            // Another run's check deleted it first: the write is proven all the same.
+            if (!(error instanceof github_octokit.GitHubError && error.status === 404))
+                throw error;
+        }
+    }
 }
 /** What a refusal usually means for a secrets call, and what to change. */
 const advice = (target) => (status) => {
@@ -375,21 +416,22 @@ const advice = (target) => (status) => {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   createExpiryRecord: () => (/* binding */ createExpiryRecord)
+/* harmony export */   createVariable: () => (/* binding */ createVariable)
 /* harmony export */ });
 /* harmony import */ var _octokit_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2887);
 /**
- * The expiry record: a repository Actions variable of the workflow's repository that holds when the current
- * secret expires (an ISO 8601 date-time, never the secret), through the variables REST API.
+ * The records the core keeps, as repository Actions variables of the workflow's repository, through the
+ * variables REST API: the expiry record (when the current secret expires) and the outstanding-rotation
+ * record (when a rotation whose secret is not stored yet was made). Times only, never a secret.
  */
 
-function createExpiryRecord(octokit, options) {
+function createVariable(octokit, options) {
     const [owner, repo] = options.repository.split('/');
     const { name } = options;
     /** What the last read found: a variable known to be missing is created at once, not after a failed update. */
     let exists;
     const advice = (status) => status === 403 || status === 404
-        ? `The github-token needs the repository permission "Variables: read and write" on ${options.repository} (a GitHub App: the same permission) to keep the expiry in ${name}.`
+        ? `The github-token needs the repository permission "Variables: read and write" on ${options.repository} (a GitHub App: the same permission) to keep ${options.purpose} in ${name}.`
         : status === 401
             ? 'The github-token is invalid or expired.'
             : '';
@@ -412,19 +454,31 @@ function createExpiryRecord(octokit, options) {
             }
         },
         async write(value) {
-            if (exists === false) {
-                await (0,_octokit_js__WEBPACK_IMPORTED_MODULE_0__.request)(advice, `create the variable ${name}`, () => octokit.request('POST /repos/{owner}/{repo}/actions/variables', { owner, repo, name, value }));
-                exists = true;
-                return;
-            }
+            const create = () => (0,_octokit_js__WEBPACK_IMPORTED_MODULE_0__.request)(advice, `create the variable ${name}`, () => octokit.request('POST /repos/{owner}/{repo}/actions/variables', { owner, repo, name, value }));
+            const update = () => (0,_octokit_js__WEBPACK_IMPORTED_MODULE_0__.request)(advice, `update the variable ${name}`, () => octokit.request('PATCH /repos/{owner}/{repo}/actions/variables/{name}', { owner, repo, name, value }));
+            // Try what the last read suggests first; the other covers a variable made or removed since (409 or 404).
+            const [first, second, fallbackOn] = exists === false ? [create, update, 409] : [update, create, 404];
             try {
-                await (0,_octokit_js__WEBPACK_IMPORTED_MODULE_0__.request)(advice, `update the variable ${name}`, () => octokit.request('PATCH /repos/{owner}/{repo}/actions/variables/{name}', { owner, repo, name, value }));
+                await first();
+            }
+            catch (error) {
+                if (!(error instanceof _octokit_js__WEBPACK_IMPORTED_MODULE_0__.GitHubError && error.status === fallbackOn))
+                    throw error;
+                await second();
+            }
+            exists = true;
+        },
+        async clear() {
+            if (exists === false)
+                return;
+            try {
+                await (0,_octokit_js__WEBPACK_IMPORTED_MODULE_0__.request)(advice, `delete the variable ${name}`, () => octokit.request('DELETE /repos/{owner}/{repo}/actions/variables/{name}', { owner, repo, name }));
             }
             catch (error) {
                 if (!(error instanceof _octokit_js__WEBPACK_IMPORTED_MODULE_0__.GitHubError && error.status === 404))
                     throw error;
-                await (0,_octokit_js__WEBPACK_IMPORTED_MODULE_0__.request)(advice, `create the variable ${name}`, () => octokit.request('POST /repos/{owner}/{repo}/actions/variables', { owner, repo, name, value }));
             }
+            exists = false;
         },
     };
 }

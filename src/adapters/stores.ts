@@ -14,5 +14,6 @@ export function routeStores(github: SecretStore, secretsManager: () => Promise<S
     check: async (target) => (await storeFor(target)).check(target),
     write: async (target, value, versionKey) => (await storeFor(target)).write(target, value, versionKey),
     updatedAt: async (target) => (await storeFor(target)).updatedAt(target),
+    proveWrite: async (target) => (await storeFor(target)).proveWrite(target),
   }
 }

@@ -22,6 +22,8 @@ export type CandidateState =
   | 'young'
   /** Accepted by LWA (or, with verify off, taken as it is): the secret this run stores. */
   | 'chosen'
+  /** Its secret is in every target already (the expiry record names its expiry): only the message is left to delete. */
+  | 'stored'
 
 export interface Candidate {
   messageId: string
@@ -29,6 +31,8 @@ export interface Candidate {
   secret: string | undefined
   /** The notification's eventTime, else when SQS received the message. */
   issuedAt: Date | undefined
+  /** When SQS received the message (SentTimestamp): a time no sender chooses. */
+  sentAt: Date | undefined
   newSecretExpiresAt: string | undefined
   oldSecretExpiresAt: string | undefined
   /** The notification's id, when it has one: the same for every copy of one notification. */
@@ -44,6 +48,7 @@ export function candidateOf(messageId: string, n: NewSecret | UnreadableNewSecre
     messageId,
     secret: n.newSecret,
     issuedAt: n.eventTime ?? sentAt,
+    sentAt,
     newSecretExpiresAt: readable ? n.newSecretExpiresAt : undefined,
     oldSecretExpiresAt: readable ? n.oldSecretExpiresAt : undefined,
     notificationId: readable ? n.notificationId : undefined,
@@ -64,6 +69,23 @@ export function isStale(c: Candidate, now: number): boolean {
   return c.issuedAt !== undefined && now - c.issuedAt.getTime() > STALE_AFTER_MS
 }
 
+/** Amazon's clock, SQS's and the runner's never agree exactly: the tolerance when a claim is dated against a rotation. */
+export const CLOCK_TOLERANCE_MS = 5_000
+
+/**
+ * Whether a claim was sent at or after `since` (epoch ms): by SQS's own time when known, which no sender
+ * chooses, else by the claim's date.
+ */
+export function sentSince(c: Candidate, since: number): boolean {
+  const at = c.sentAt ?? c.issuedAt
+  return at !== undefined && at.getTime() >= since - CLOCK_TOLERANCE_MS
+}
+
+/** Newest first by SQS's time (for verify off, where nothing else is proven): the sender chooses eventTime. */
+export function newestSentFirst(a: Candidate, b: Candidate): number {
+  return ((b.sentAt ?? b.issuedAt)?.getTime() ?? 0) - ((a.sentAt ?? a.issuedAt)?.getTime() ?? 0)
+}
+
 /** Newest first: the order in which LWA is asked (invariant 4: the newest that works wins). */
 export function newestFirst(a: Candidate, b: Candidate): number {
   return (b.issuedAt?.getTime() ?? 0) - (a.issuedAt?.getTime() ?? 0)
@@ -76,6 +98,7 @@ export function newestFirst(a: Candidate, b: Candidate): number {
  */
 export function deletable(c: Candidate, chosen: Candidate, verified: boolean): boolean {
   if (c.secret !== undefined && c.secret === chosen.secret) return true
+  if (c.state === 'stored') return true
   if (!verified) return false
   if (c.state === 'forged' || c.state === 'stale') return true
   // Older claims are superseded by the stored secret, unreadable ones included.

@@ -68,7 +68,11 @@ export class Lease<T> {
     const toDelete = plan.filter((p) => p.action === 'delete').length
     const failed = failedOf('delete')
     const unreleased = failedOf('release')
-    if (failed) this.warn(`Could not delete ${failed} of ${toDelete} message(s); they become visible again within ${this.seconds} s.`)
+    // A message that could not be deleted goes back at once: the next run finishes the job without waiting out the lease.
+    await Promise.allSettled(
+      plan.filter((p, i) => p.action === 'delete' && results[i]!.status === 'rejected').map((p) => this.queue.setVisibility(p.message, 0)),
+    )
+    if (failed) this.warn(`Could not delete ${failed} of ${toDelete} message(s); they are back in the queue for the next run.`)
     if (unreleased) this.warn(`Could not release ${unreleased} held message(s); they become visible again within ${this.seconds} s.`)
     return { deleted: toDelete - failed, failed, released: plan.length - toDelete }
   }

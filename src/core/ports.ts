@@ -1,5 +1,5 @@
 /**
- * The ports: the narrow interfaces through which the rotation core (rotation.ts, check.ts) reaches Amazon,
+ * The ports: the narrow interfaces through which the rotation core (rotation.ts, and check mode) reaches Amazon,
  * SQS, GitHub and AWS Secrets Manager, and the errors the core tells apart. The adapters implement them
  * (lwa.ts, sp-api.ts, queue.ts, github.ts, secrets-manager.ts, variables.ts, github-dispatch.ts); the unit
  * tests hand in fakes. Nothing here does I/O.
@@ -79,8 +79,12 @@ export interface QueueStats {
   queued: number | undefined
   /** How long SQS took to answer this request: the queue's round trip. */
   roundTripMs: number
-  /** The queue's access policy (JSON), when it has one and the credentials may read it. */
+  /** The queue's access policy (JSON), when it has one. */
   policy: string | undefined
+  /** A FIFO queue: Amazon delivers notifications only to standard queues. */
+  fifo?: boolean
+  /** The KMS key of the queue's server-side encryption (an id, ARN or alias), when it uses SSE-KMS. */
+  kmsKeyId?: string | undefined
 }
 
 export interface Queue {
@@ -105,6 +109,12 @@ export interface SecretStore {
   write(target: Target, value: string, versionKey: string): Promise<{ status: 'created' | 'updated'; version?: string | undefined }>
   /** When the target's secret was last written (epoch ms), or undefined when it does not exist. */
   updatedAt(target: Target): Promise<number | undefined>
+  /**
+   * Proves, before the rotate call, that a write to the target will be allowed, without touching the
+   * target's own secret (GitHub: a throw-away secret written and deleted in the same scope). Resolves
+   * 'unproven' where no such proof exists without writing the secret itself; throws when the write is refused.
+   */
+  proveWrite(target: Target): Promise<'proven' | 'unproven'>
 }
 
 /** The core's view of the record (see rotation.ts). */
@@ -115,6 +125,17 @@ export interface ExpiryRecord {
   read(): Promise<string | undefined>
   /** Creates or updates the variable. */
   write(value: string): Promise<void>
+}
+
+/** The core's view of the outstanding-rotation record (see rotation-record.ts). */
+export interface RotationRecord {
+  /** The variable's name, for log lines and errors. */
+  readonly name: string
+  /** The recorded value, or undefined when there is none. */
+  read(): Promise<string | undefined>
+  write(value: string): Promise<void>
+  /** Removes the record; resolves when there was none. */
+  clear(): Promise<void>
 }
 
 /** The core's port: fires one event (adapter: src/github-dispatch.ts). */

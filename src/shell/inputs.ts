@@ -43,6 +43,8 @@ export interface Inputs {
   region: Region
   refreshToken: string | undefined
   verify: boolean
+  /** Rotate past an earlier rotation whose secret never arrived. */
+  force: boolean
   receiveTimeoutSeconds: number
   lwaEndpoint: string
   spApiEndpoint: string
@@ -171,6 +173,7 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
 
   const receiveTimeoutSeconds = parseSeconds(read('receive-timeout') || '300')
   const verify = parseBoolean('verify', read('verify') || 'true')
+  const force = parseBoolean('force', read('force') || 'false')
 
   const lwaEndpoint = endpoint('lwa-endpoint', read('lwa-endpoint') || DEFAULT_LWA_ENDPOINT, LWA_HOSTS)
   const spApiEndpoint = endpoint('sp-api-endpoint', read('sp-api-endpoint') || SP_API_ENDPOINTS[region as Region], SP_API_HOSTS).replace(
@@ -216,6 +219,7 @@ export function readInputs(read: (name: string) => string, env: NodeJS.ProcessEn
     region: region as Region,
     refreshToken,
     verify,
+    force,
     receiveTimeoutSeconds,
     lwaEndpoint,
     spApiEndpoint,

@@ -7,7 +7,8 @@ import { check, type CheckReport } from './check.js'
 import type { HttpClient } from '../adapters/net/http.js'
 import { readInputs, SECRET_INPUTS } from './inputs.js'
 import { lazily, once } from '../lib/lazy.js'
-import type { Dispatcher, ExpiryRecord, Queue, SecretStore } from '../core/ports.js'
+import type { Dispatcher, ExpiryRecord, Queue, RotationRecord, SecretStore } from '../core/ports.js'
+import { rotationRecordName } from '../core/rotation-record.js'
 import { createLwa } from '../adapters/amazon/lwa.js'
 import { rotate, RotationFailed, type Log, type Report } from '../core/rotation.js'
 import { createSpApi } from '../adapters/amazon/sp-api.js'
@@ -84,7 +85,7 @@ export async function run(): Promise<void> {
       // After the SQS client, not beside it: compiling both at once delays the queue's answer, and the decision
       // to rotate waits for that answer and a round trip more, but for GitHub's answers only.
       await sqs().catch(() => {})
-      const [{ createOctokit }, { createGitHubStore }, { createExpiryRecord }, { createDispatcher }] = await Promise.all([
+      const [{ createOctokit }, { createGitHubStore }, { createVariable }, { createDispatcher }] = await Promise.all([
         // One chunk for the four: they always load together, and share Octokit's helpers.
         import(/* webpackChunkName: "github" */ '../adapters/github/octokit.js'),
         import(/* webpackChunkName: "github" */ '../adapters/github/secrets.js'),
@@ -94,7 +95,7 @@ export async function run(): Promise<void> {
       const octokit = createOctokit({ token: inputs.githubToken, baseUrl: inputs.githubApiUrl, warn: log.warning, info: log.info })
       return {
         store: createGitHubStore(octokit, { visibility: inputs.organizationVisibility, repositories: inputs.organizationRepositories }),
-        expiry: (name: string) => createExpiryRecord(octokit, { repository: inputs.repository!, name }),
+        variable: (name: string, purpose: string) => createVariable(octokit, { repository: inputs.repository!, name, purpose }),
         dispatcher: createDispatcher(octokit),
       }
     })
@@ -103,6 +104,7 @@ export async function run(): Promise<void> {
       currentSecret: inputs.clientSecret,
       refreshToken: inputs.refreshToken,
       verify: inputs.verify,
+      force: inputs.force,
       targets: inputs.targets,
       receiveTimeoutMs: inputs.receiveTimeoutSeconds * 1000,
       rotateBeforeMs: inputs.rotateBeforeMs,
@@ -111,6 +113,8 @@ export async function run(): Promise<void> {
       signal: cancel.signal,
     }
     const expiryVariable = inputs.expiryVariable
+    // Beside the expiry record, and off with it (expiry-variable: none).
+    const recordVariable = expiryVariable && rotationRecordName(expiryVariable)
     const deps = {
       lwa: createLwa({ endpoint: inputs.lwaEndpoint, clientId: inputs.clientId, http: lwaHttp, mask: log.mask }),
       spApi: createSpApi({ endpoint: inputs.spApiEndpoint, http: spApiHttp }),
@@ -124,7 +128,12 @@ export async function run(): Promise<void> {
           }),
       ),
       expiry: expiryVariable
-        ? lazily<ExpiryRecord>(async () => (await github()).expiry(expiryVariable), { name: expiryVariable })
+        ? lazily<ExpiryRecord>(async () => (await github()).variable(expiryVariable, 'the expiry'), { name: expiryVariable })
+        : undefined,
+      rotationRecord: recordVariable
+        ? lazily<RotationRecord>(async () => (await github()).variable(recordVariable, 'the record of an outstanding rotation'), {
+            name: recordVariable,
+          })
         : undefined,
       dispatcher: lazily<Dispatcher>(async () => (await github()).dispatcher),
       log,

@@ -16,6 +16,8 @@ const SKIP_TEXT: Record<NonNullable<Report['skipReason']>, string> = {
   'not due': 'Skipped: the secret is not due for rotation (rotate-before-expiry); nothing was rotated or written.',
   'stored by another run':
     'Skipped: another run for this application stored a new secret in every target while this run waited; nothing was rotated.',
+  'already stored':
+    'Skipped: the new secret waiting in the queue is in every target already; its message was deleted, nothing was written and no deploy started.',
 }
 
 /** Table cells cannot hold pipes or line breaks. */
@@ -84,6 +86,12 @@ function timeline(report: Report, rotateBeforeMs: number | undefined, now: numbe
       `| Next rotation due | ${rotateBeforeMs === undefined ? 'every run rotates (rotate-before-expiry is empty)' : dueAt(at, rotateBeforeMs).toISOString()} |`,
     )
   }
+  if (report.outstanding) {
+    const { rotatedAt, deadline } = report.outstanding
+    rows.push(
+      `| Rotation outstanding | Amazon was asked at ${rotatedAt}; the secret the targets hold stops working on ${deadline} (${daysLeft(new Date(`${deadline}T00:00:00Z`), now)} days left) |`,
+    )
+  }
   if (report.expiryRecord) rows.push(`| Expiry variable | \`${report.expiryRecord.name}\`: ${report.expiryRecord.status} |`)
   return rows
 }
@@ -93,12 +101,19 @@ function timeline(report: Report, rotateBeforeMs: number | undefined, now: numbe
  * not replace it; an error when a failed run leaves it less than 2 days to live.
  */
 export function expiryAlerts(
-  report: Pick<Report, 'result' | 'currentSecretExpiresAt' | 'previousSecretExpiresAt'>,
+  report: Pick<Report, 'result' | 'currentSecretExpiresAt' | 'previousSecretExpiresAt' | 'outstanding'>,
   failure: string | undefined,
   now: number,
 ): { warning?: string; error?: string } {
   const replaced = !failure && (report.result === 'rotated' || report.result === 'resumed')
   if (replaced) return {}
+  // A rotation whose secret is not stored: the clock runs whatever the expiry record says.
+  if (report.outstanding) {
+    const days = daysLeft(new Date(`${report.outstanding.deadline}T00:00:00Z`), now)
+    return {
+      error: `A rotation of ${report.outstanding.rotatedAt} is outstanding: the secret the targets hold stops working on ${report.outstanding.deadline} (${days} days left). Fix the cause above and run the rotation again before then.`,
+    }
+  }
   // After a rotation that did not finish, the secret in use is the previous one, which dies 7 days after it.
   const inUse = report.previousSecretExpiresAt ?? report.currentSecretExpiresAt
   if (!inUse) return {}

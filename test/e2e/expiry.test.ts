@@ -118,11 +118,25 @@ describe.concurrent('rotate-before-expiry', () => {
       expect(world.amazon.rotateCalls()).toBe(0)
     }))
 
-  it('warns (but succeeds) when the variable cannot be written after the secrets are stored', () =>
+  it('does not rotate when the token may not keep the rotation record, naming the permission', () =>
     withWorld(async (world) => {
       const token = `ghs_${'y'.repeat(36)}`
       world.github.addToken(token, { write: [REPO] })
       const run = await world.run({ inputs: world.inputs({ 'github-token': token }) })
+      expect(run.code).toBe(1)
+      expect(run.errors.join('\n')).toContain('The rotation record LWA_CLIENT_SECRET_ROTATION')
+      expect(run.errors.join('\n')).toContain('"Variables: read and write"')
+      expect(world.amazon.rotateCalls()).toBe(0)
+      expect(world.stored()).toBeUndefined()
+    }))
+
+  it('warns (but succeeds) when the expiry cannot be written after the secrets are stored', () =>
+    withWorld(async (world) => {
+      // The record's POST before the rotation passes; the expiry's POST after the store fails.
+      world.github.failNext({ method: 'POST', path: /\/actions\/variables$/ }, { status: 201, body: {} })
+      for (let i = 0; i < 4; i++)
+        world.github.failNext({ method: 'POST', path: /\/actions\/variables$/ }, { status: 500, body: { message: 'boom' } })
+      const run = await world.run({ inputs: world.inputs() })
       expect(run.code, run.stdout).toBe(0)
       expect(run.outputs.result).toBe('rotated')
       expect(world.stored()).toBe(world.amazon.currentSecret(world.clientId))

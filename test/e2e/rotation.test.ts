@@ -69,7 +69,7 @@ describe('a scheduled rotation', () => {
     expect(form.has('refresh_token')).toBe(false)
     expect(rotate[0]!.headers['x-amz-access-token']).toMatch(/^Atza\|/)
 
-    const put = world.github.requests.find((r) => r.method === 'PUT')!
+    const put = world.github.requests.find((r) => r.method === 'PUT' && r.path.endsWith('/LWA_CLIENT_SECRET'))!
     expect(put.path).toBe(`/repos/${REPO}/actions/secrets/LWA_CLIENT_SECRET`)
     expect(Object.keys(JSON.parse(put.body) as object).sort()).toEqual(['encrypted_value', 'key_id'])
   })

@@ -53,7 +53,7 @@ describe.concurrent('Secrets Manager targets', () => {
       sm.createSecret('lwa', 'old value')
       const inputs = world.inputs({ targets: 'aws-secretsmanager:lwa\nenvironment:production' })
       world.github.failNext(
-        { method: 'PUT', path: /\/environments\// },
+        { method: 'PUT', path: /\/environments\/.*\/LWA_CLIENT_SECRET$/ },
         { status: 403, body: { message: 'Resource not accessible by integration' } },
       )
       const first = await world.run({ inputs, env })

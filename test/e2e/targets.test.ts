@@ -182,7 +182,7 @@ describe.concurrent('deploys', () => {
     withWorld(async (world, token) => {
       const inputs = world.inputs({ targets: `repository\nrepository:${OTHER}\norganization:octo`, 'github-token': token, dispatch })
       world.github.failNext(
-        { method: 'PUT', path: /^\/repos\/octo\/api\// },
+        { method: 'PUT', path: /^\/repos\/octo\/api\/.*\/LWA_CLIENT_SECRET$/ },
         { status: 403, body: { message: 'Resource not accessible by integration' } },
       )
       const first = await world.run({ inputs })

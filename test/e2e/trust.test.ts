@@ -80,25 +80,46 @@ describe.concurrent('forged and stale claims on the queue', () => {
       expect(world.amazon.rotations(world.clientId)).toBe(1)
       expect(world.stored()).toBe(world.amazon.currentSecret(world.clientId))
       expect(world.pendingSecrets()).toEqual([])
-      expect(run.warnings.join('\n')).toMatch(/LWA rejects the secret of message \S+ \(event time .*\), issued over an hour ago: stale/)
+      expect(run.warnings.join('\n')).toMatch(
+        /LWA rejects the secret of message \S+ \(event time .*\), and no rotation of this application's explains it/,
+      )
     }))
 
-  it('does not rotate past a young message for this client that cannot be read, and keeps it', () =>
+  it('does not rotate past an unreadable message sent after a rotation of ours, and keeps it', () =>
     withWorld(async (world) => {
       const body = JSON.parse(newSecretNotification({ clientId: world.clientId, secret: formatted(), eventTime: new Date() })) as {
         payload: { applicationOAuthClientNewSecret: Record<string, unknown> }
       }
       body.payload.applicationOAuthClientNewSecret.newClientSecret = { value: 'not a string' }
       const unreadable = JSON.stringify(body)
+      // An earlier run recorded a rotation a minute ago; this message may be its secret.
+      world.github.setVariable('octo/shop', 'LWA_CLIENT_SECRET_ROTATION', new Date(Date.now() - 60_000).toISOString())
       await send(world, unreadable)
 
       const run = await world.run()
       expect(run.code).toBe(1)
       expect(world.amazon.rotateCalls()).toBe(0)
-      expect(run.errors.join('\n')).toContain('nothing was rotated: the queue holds 1 recent new-secret message(s) for this client')
+      expect(run.errors.join('\n')).toContain(
+        'nothing was rotated: the queue holds 1 new-secret message(s) for this client, sent after the rotation',
+      )
       expect(run.errors.join('\n')).not.toMatch(/re-run (this workflow )?(and it|to) (fix|resume)/i)
       const { visible } = world.sqs.contents(world.queueName)
       expect(visible).toEqual([unreadable])
+    }))
+
+  it('rotates past a recent unreadable message that no rotation of ours explains, and clears it', () =>
+    withWorld(async (world) => {
+      const body = JSON.parse(newSecretNotification({ clientId: world.clientId, secret: formatted(), eventTime: new Date() })) as {
+        payload: { applicationOAuthClientNewSecret: Record<string, unknown> }
+      }
+      body.payload.applicationOAuthClientNewSecret.newClientSecret = { value: 'not a string' }
+      await send(world, JSON.stringify(body))
+      const run = await world.run()
+      expect(run.code, run.stdout).toBe(0)
+      expect(run.outputs.result).toBe('rotated')
+      expect(world.amazon.rotateCalls()).toBe(1)
+      expect(world.stored()).toBe(world.amazon.currentSecret(world.clientId))
+      expect(world.sqs.contents(world.queueName).visible).toEqual([])
     }))
 })
 

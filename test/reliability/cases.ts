@@ -85,16 +85,20 @@ const killed = (
   fault: string,
   setup: (world: World) => { killWhen?: RegExp; killOn?: Promise<unknown> },
   action: string,
-  expectSecond: 'rotated' | 'resumed',
+  /** resumed: the re-run stores the secret; forced: the rotation is recorded but Amazon never acted, so the re-run stops and a forced run rotates. */
+  expectSecond: 'resumed' | 'forced',
 ): FaultCase => ({
   group: 'Process stopped: cancelled (SIGINT) or killed (SIGKILL, a lost job)',
   fault,
   action,
-  userSees: 'The first run ends abruptly; the re-run logs either a rotation or "resuming it, not rotating again".',
+  userSees:
+    expectSecond === 'resumed'
+      ? 'The first run ends abruptly; the re-run logs "resuming it, not rotating again".'
+      : "The first run ends abruptly; the re-run fails naming the day the targets' secret stops working, and rotates nothing.",
   recovery:
     expectSecond === 'resumed'
       ? 'Re-run: it finds the new secret in the queue (visible again within 30 s), stores it everywhere, deletes the message. No second rotation.'
-      : 'Re-run: nothing had changed, so it rotates once.',
+      : 'Once sure Amazon did not rotate (no message arrives), re-run with force: true: it rotates once.',
   run: (tally) =>
     scenario(tally, {}, async (world) => {
       const inputs = world.inputs({ targets: BOTH, 'receive-timeout': AFTER_KILL_TIMEOUT })
@@ -103,9 +107,20 @@ const killed = (
       const rotationsBefore = world.amazon.rotations(world.clientId)
 
       const second = await world.run({ inputs })
-      expect(second.code, second.stdout).toBe(0)
-      expect(second.outputs.result).toBe(expectSecond)
-      expect(world.amazon.rotations(world.clientId)).toBe(expectSecond === 'resumed' ? rotationsBefore : 1)
+      if (expectSecond === 'forced') {
+        // The rotation was recorded before the call; whether Amazon acted cannot be told, so nothing starts the clock again.
+        expect(second.code).toBe(1)
+        expect(errorOf(second)).toMatch(/stops working on \d{4}-\d{2}-\d{2}/)
+        expect(world.amazon.rotateCalls()).toBe(1)
+        const forced = await world.run({ inputs: { ...inputs, force: 'true' } })
+        expect(forced.code, forced.stdout).toBe(0)
+        expect(forced.outputs.result).toBe('rotated')
+        expect(world.amazon.rotations(world.clientId)).toBe(1)
+      } else {
+        expect(second.code, second.stdout).toBe(0)
+        expect(second.outputs.result).toBe('resumed')
+        expect(world.amazon.rotations(world.clientId)).toBe(rotationsBefore)
+      }
       expectDone(world, [REPO, ENV])
     }),
 })
@@ -150,8 +165,8 @@ export const cases: FaultCase[] = [
       world.amazon.failNext('rotate', { status: 0, hang: true })
       return { killOn: until(() => rotateRequests(world).length > 0) }
     },
-    'Nothing irreversible had happened.',
-    'rotated',
+    'The rotation was recorded before the call; Amazon never acted, but no run can tell that from a lost delivery.',
+    'forced',
   ),
   killed(
     'Killed right after the rotate call returned 204',
@@ -216,9 +231,12 @@ export const cases: FaultCase[] = [
   {
     group: 'Transient faults',
     fault: 'SP-API does not answer the rotate call (timeout)',
-    action: 'Does not call again (Amazon may have rotated); waits for the new-secret message until receive-timeout, then fails.',
-    userSees: 'A warning that the outcome is unknown, then the "no new-secret message" error.',
-    recovery: 'Re-run: it resumes if Amazon did rotate, and rotates once if it did not.',
+    action:
+      'Does not call again (Amazon may have rotated); waits for the new-secret message until receive-timeout, then fails. The rotation stays recorded.',
+    userSees:
+      'A warning that the outcome is unknown, then the "no new-secret message" error naming the day the targets\' secret stops working.',
+    recovery:
+      'A re-run resumes if Amazon did rotate; if it did not, the re-run stops naming the day, and a run with force: true rotates once.',
     waitSeconds: 40,
     run: (tally) =>
       scenario(tally, {}, async (world) => {
@@ -227,10 +245,14 @@ export const cases: FaultCase[] = [
         expect(first.code).toBe(1)
         expect(first.warnings.join('\n')).toContain('Amazon may or may not have rotated')
         expect(errorOf(first)).toContain('No new-secret message')
+        expect(errorOf(first)).toMatch(/stops working on \d{4}-\d{2}-\d{2}/)
         expect(world.amazon.rotateCalls()).toBe(1)
 
         const second = await world.run()
-        expect(second.code, second.stdout).toBe(0)
+        expect(second.code).toBe(1)
+        expect(world.amazon.rotateCalls()).toBe(1)
+        const forced = await world.run({ inputs: world.inputs({ force: 'true' }) })
+        expect(forced.code, forced.stdout).toBe(0)
         expect(world.amazon.rotations(world.clientId)).toBe(1)
         expectDone(world)
       }),
@@ -290,23 +312,26 @@ export const cases: FaultCase[] = [
 
   {
     group: 'Permanent faults',
-    fault: 'The token cannot write one target',
-    action: 'Writes what it can, keeps the message, fails naming the target and the permission it needs.',
-    userSees: 'An error listing written and unwritten targets, when the old secret stops working, and that a re-run resumes.',
-    recovery: 'Give the token the permission and re-run: result `resumed`, no second rotation.',
+    fault: 'The token may only read one target',
+    action:
+      'The write check before the rotate call (a throw-away secret written and deleted in each target scope) is refused: nothing rotated, named with the permission it needs.',
+    userSees: 'An error naming the target and "Secrets: read and write"; nothing rotated.',
+    recovery: 'Give the token the permission and re-run: it rotates once.',
     run: (tally) =>
       scenario(tally, {}, async (world) => {
         const narrow = 'ghs_can_only_read_the_repository_secrets'
-        world.github.addToken(narrow, { write: [ENV], read: [REPO] })
+        world.github.addToken(narrow, { write: [ENV, `variables:${REPO}`], read: [REPO] })
         const first = await world.run({ inputs: world.inputs({ targets: BOTH, 'github-token': narrow }) })
         expect(first.code).toBe(1)
-        expect(errorOf(first)).toContain(`Not written: repository:${REPO}`)
+        expect(errorOf(first)).toContain(`repository:${REPO}: could not prove it may write secrets here`)
         expect(errorOf(first)).toContain('"Secrets: read and write"')
-        expect(world.pendingSecrets()).toHaveLength(1)
+        expect(world.amazon.rotateCalls()).toBe(0)
+        expect(world.github.secret(ENV, 'LWA_ROTATION_WRITE_CHECK')).toBeUndefined()
 
         const second = await world.run({ inputs: world.inputs({ targets: BOTH }) })
         expect(second.code, second.stdout).toBe(0)
-        expect(second.outputs.result).toBe('resumed')
+        expect(second.outputs.result).toBe('rotated')
+        expect(world.amazon.rotations(world.clientId)).toBe(1)
         expectDone(world, [REPO, ENV])
       }),
   },
@@ -376,7 +401,8 @@ export const cases: FaultCase[] = [
   {
     group: 'Permanent faults',
     fault: 'The current client-secret is wrong or expired',
-    action: 'The preflight fails on LWA invalid_client: stops before rotating.',
+    action:
+      'LWA answers invalid_client in the preflight; with no new secret waiting in the queue to store instead, it stops before rotating.',
     userSees: "A preflight error naming the client-secret and LWA's invalid_client.",
     recovery: 'Set the secret the application uses now and re-run.',
     run: (tally) =>
@@ -384,7 +410,7 @@ export const cases: FaultCase[] = [
         world.faults++
         const run = await world.run({ inputs: world.inputs({ 'client-secret': 'amzn1.oa2-cs.v1.revoked' }) })
         expect(run.code).toBe(1)
-        expect(errorOf(run)).toMatch(/current client-secret: LWA refused .*invalid_client/)
+        expect(errorOf(run)).toMatch(/LWA rejects the current client-secret \(LWA refused .*invalid_client/)
         expect(world.amazon.rotateCalls()).toBe(0)
       }),
   },
@@ -497,16 +523,17 @@ export const cases: FaultCase[] = [
   {
     group: 'The queue',
     fault: "Queue retention shorter than the old secret's remaining life (4 days)",
-    action: 'Warns in the preflight, then rotates.',
-    userSees: 'A warning to set MessageRetentionPeriod to at least 8 days.',
-    recovery: 'Raise the retention.',
+    action: 'Refuses to rotate: the new secret could wait longer in the queue than the queue keeps it.',
+    userSees: 'An error to set MessageRetentionPeriod to at least 8 days; nothing rotated.',
+    recovery: 'Raise the retention, re-run.',
     run: (tally) =>
       scenario(tally, { queueAttributes: { MessageRetentionPeriod: String(4 * 86_400) } }, async (world) => {
         world.faults++
         const run = await world.run()
-        expect(run.code, run.stdout).toBe(0)
-        expect(run.warnings.join('\n')).toContain('MessageRetentionPeriod to at least 691200 s')
-        expectDone(world)
+        expect(run.code).toBe(1)
+        expect(errorOf(run)).toContain('MessageRetentionPeriod to at least 691200 s')
+        expect(world.amazon.rotateCalls()).toBe(0)
+        expect(world.stored()).toBeUndefined()
       }),
   },
 
@@ -548,7 +575,10 @@ export const cases: FaultCase[] = [
         const inputs = world.inputs({ targets: BOTH })
         world.faults++
         const runs = await Promise.all([world.run({ inputs }), world.run({ inputs })])
-        expect(runs.map((r) => r.code)).toEqual([0, 0])
+        expect(
+          runs.map((r) => r.code),
+          runs.map((r) => r.stdout).join('\n---\n'),
+        ).toEqual([0, 0])
         // Usually one rotates and the other is refused, then skips; if the other takes the first one's message from
         // the queue instead, it resumes, and the first sees the targets written when its receive-timeout runs out.
         expect([

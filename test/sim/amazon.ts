@@ -63,6 +63,8 @@ export interface AmazonSim {
   requests: RecordedRequest[]
   /** queueUrl undefined = not enrolled for the "Application Client New Secret" notification -> 400 on rotate. */
   addApplication(a: { clientId: string; secret: string; refreshToken?: string | undefined; queueUrl?: string | undefined }): void
+  /** Where the application's notifications go from now on (a subscription changed in the Developer Console). */
+  subscribe(clientId: string, queueUrl: string | undefined): void
   /** Every rotate request that reached the handler (faults and all statuses) for that client, or for all. */
   rotateCalls(clientId?: string): number
   /** Successful (204) rotations. */
@@ -430,6 +432,9 @@ export async function startAmazonSim(opts: AmazonSimOptions): Promise<AmazonSim>
       // Timers first (each becomes a send when it fires), then the sends; a closed sim has none left.
       while (scheduled > 0 && !closed) await new Promise((resolve) => setTimeout(resolve, 50))
       await Promise.allSettled([...deliveries])
+    },
+    subscribe(clientId, queueUrl) {
+      app(clientId).queueUrl = queueUrl
     },
     addApplication({ clientId, secret, refreshToken, queueUrl }) {
       if (apps.has(clientId)) throw new Error(`amazon sim: client id ${clientId} already added`)

@@ -4,12 +4,17 @@ import { startFauxqs, type FauxqsServer } from 'fauxqs'
 
 export const AWS_REGION = 'us-east-1'
 export const AWS_TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' }
+/** A queue policy that lets Amazon's notification service (account 437568002678) send, as docs/aws sets up. */
+export const AMAZON_SEND_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::437568002678:root' }, Action: 'sqs:SendMessage', Resource: '*' }],
+})
 
 export interface Sqs {
   server: FauxqsServer
   endpoint: string
   client: SQSClient
-  /** Creates a queue; retention defaults to 14 days as the README recommends. */
+  /** Creates a queue; retention defaults to 14 days and the policy to Amazon's, as the README recommends. */
   createQueue(name: string, attributes?: Record<string, string>): string
   /** What the queue holds now, without receiving anything. */
   contents(name: string): { visible: string[]; inFlight: string[]; delayed: string[] }
@@ -25,7 +30,8 @@ export async function startSqs(): Promise<Sqs> {
     endpoint,
     client,
     createQueue: (name, attributes = {}) =>
-      server.createQueue(name, { attributes: { MessageRetentionPeriod: String(14 * 86400), ...attributes } }).queueUrl,
+      server.createQueue(name, { attributes: { MessageRetentionPeriod: String(14 * 86400), Policy: AMAZON_SEND_POLICY, ...attributes } })
+        .queueUrl,
     contents(name) {
       const q = server.inspectQueue(name)
       if (!q) throw new Error(`no queue ${name}`)

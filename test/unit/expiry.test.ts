@@ -31,6 +31,21 @@ describe('plannedExpiry', () => {
 })
 
 describe('expiryAlerts', () => {
+  it('an outstanding rotation is an error counting down to its day, whatever the expiry record says', () => {
+    const report = {
+      result: undefined,
+      currentSecretExpiresAt: at(90),
+      previousSecretExpiresAt: undefined,
+      outstanding: {
+        rotatedAt: new Date(NOW - 2 * 86_400_000).toISOString(),
+        deadline: new Date(NOW + 5 * 86_400_000).toISOString().slice(0, 10),
+      },
+    }
+    const { error } = expiryAlerts(report, 'boom', NOW)
+    expect(error).toContain(`stops working on ${report.outstanding.deadline}`)
+    expect(error).toMatch(/\(4 days left\)|\(5 days left\)/)
+  })
+
   const at = (days: number) => new Date(NOW + days * DAY).toISOString()
   it('warns when the secret in use expires within 14 days and was not replaced', () => {
     expect(

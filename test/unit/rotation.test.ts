@@ -13,6 +13,10 @@ const CLIENT = 'amzn1.application-oa2-client.test'
 /** A value in LWA's secret format, named by a label so that tests can tell secrets apart. */
 const S = (label: string) => `amzn1.oa2-cs.v1.${createHash('sha256').update(label).digest('hex')}`
 const HOUR = 3_600_000
+/** A queue policy that lets Amazon's notification service send, as every queue of these tests has. */
+const AMAZON_MAY_SEND = JSON.stringify({
+  Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::437568002678:root' }, Action: 'sqs:SendMessage' }],
+})
 const TARGET: Target = { kind: 'repository', owner: 'octo', repo: 'shop', secretName: 'LWA_CLIENT_SECRET', renamed: false }
 
 class FakeClock implements Clock {
@@ -46,7 +50,13 @@ class FakeQueue implements Queue {
   stats = () => {
     this.arrive()
     const inFlight = this.messages.filter((m) => !m.deleted && m.visibleAt > this.clock.t).length + this.heldElsewhere
-    return Promise.resolve({ retentionSeconds: 14 * 86400, inFlight, queued: this.visible().length, roundTripMs: 0, policy: undefined })
+    return Promise.resolve({
+      retentionSeconds: 14 * 86400,
+      inFlight,
+      queued: this.visible().length,
+      roundTripMs: 0,
+      policy: AMAZON_MAY_SEND,
+    })
   }
   receive = (wait: number, visibility: number) => {
     this.arrive()
@@ -92,7 +102,16 @@ const newSecretBody = (secret: string, eventTime: Date, clientId = CLIENT) =>
     },
   })
 
-function setup(options: { rotate?: Array<SpApiError | 'ok'>; deliverAfterMs?: number | null } = {}) {
+function setup(
+  options: {
+    rotate?: Array<SpApiError | 'ok'>
+    deliverAfterMs?: number | null
+    /** The outstanding-rotation record's value at the start; undefined: no record kept (expiry-variable none). */
+    record?: string | null
+    /** The expiry variable's value at the start. */
+    expiry?: string
+  } = {},
+) {
   const clock = new FakeClock()
   const queue = new FakeQueue(clock)
   const stored = new Map<string, { value: string; at: number }>()
@@ -115,9 +134,13 @@ function setup(options: { rotate?: Array<SpApiError | 'ok'>; deliverAfterMs?: nu
     },
   }
   const rejected = new Set<string>()
+  /** Every secret LWA was asked about, in order. */
+  const asked: string[] = []
   const lwa: Lwa = {
-    rotationToken: (secret) =>
-      rejected.has(secret) ? Promise.reject(new LwaError(401, 'invalid_client', 'no')) : Promise.resolve('Atza|t'),
+    rotationToken: (secret) => {
+      asked.push(secret)
+      return rejected.has(secret) ? Promise.reject(new LwaError(401, 'invalid_client', 'no')) : Promise.resolve('Atza|t')
+    },
     refreshGrant: () => Promise.resolve('Atza|s'),
   }
   const store: SecretStore = {
@@ -128,14 +151,33 @@ function setup(options: { rotate?: Array<SpApiError | 'ok'>; deliverAfterMs?: nu
       return Promise.resolve({ status: existed ? 'updated' : 'created' })
     },
     updatedAt: () => Promise.resolve(stored.get('repo')?.at),
+    proveWrite: () => Promise.resolve('proven'),
   }
   const log: string[] = []
+  /** The outstanding-rotation record: its value, and every value written (undefined: cleared). */
+  const record = { value: options.record ?? undefined, history: [] as Array<string | undefined> }
+  const expiry = { value: options.expiry }
   const deps: Deps = {
     lwa,
     spApi,
     queue,
     store,
     clock,
+    ...(options.record === undefined
+      ? {}
+      : {
+          rotationRecord: {
+            name: 'LWA_CLIENT_SECRET_ROTATION',
+            read: () => Promise.resolve(record.value),
+            write: (value: string) => (record.history.push(value), (record.value = value), Promise.resolve()),
+            clear: () => (record.history.push(undefined), (record.value = undefined), Promise.resolve()),
+          },
+          expiry: {
+            name: 'LWA_CLIENT_SECRET_EXPIRES_AT',
+            read: () => Promise.resolve(expiry.value),
+            write: (value: string) => ((expiry.value = value), Promise.resolve()),
+          },
+        }),
     log: { info: (m) => log.push(m), warning: (m) => log.push(`warning: ${m}`), group: (_n, fn) => fn(), mask: () => {} },
   }
   const plan: Plan = {
@@ -146,7 +188,7 @@ function setup(options: { rotate?: Array<SpApiError | 'ok'>; deliverAfterMs?: nu
     targets: [TARGET],
     receiveTimeoutMs: 300_000,
   }
-  return { clock, queue, stored, rotateCalls, rejected, deps, plan, log }
+  return { clock, queue, stored, rotateCalls, rejected, asked, record, expiry, deps, plan, log }
 }
 
 const refused = (status: number, retryAfterMs = 60_000) => new SpApiError(status, 'X', `HTTP ${status}`, 'retry', retryAfterMs)
@@ -290,32 +332,46 @@ describe('rotate (core)', () => {
     expect(w.clock.slept.filter((ms) => ms === 3_000)).toEqual([])
   })
 
-  it('does not rotate past a young claim that LWA rejects, and keeps it', async () => {
-    const w = setup()
+  it('does not rotate past a claim LWA rejects that a rotation of ours explains, and keeps it', async () => {
+    const w = setup({ record: new Date(1_700_000_000_000 - 11 * 60_000).toISOString() })
     w.queue.send(newSecretBody(S('young'), new Date(w.clock.t - 10 * 60_000)))
     w.rejected.add(S('young'))
-    await expect(rotate(w.plan, w.deps)).rejects.toThrow(/nothing was rotated: the queue holds 1 recent new-secret message/)
+    await expect(rotate(w.plan, w.deps)).rejects.toThrow(
+      /nothing was rotated: the queue holds 1 new-secret message\(s\) for this client, sent after the rotation/,
+    )
     expect(w.rotateCalls).toEqual([])
     expect(w.queue.pending()).toHaveLength(1)
     expect(w.queue.pending()[0]!.visibleAt).toBeLessThanOrEqual(w.clock.t)
   })
 
-  it('never ignores an unreadable claim for this client: blocks while young, clears it once stale', async () => {
+  it('treats a claim LWA rejects that no rotation of ours explains as forged: one try, rotates, clears it', async () => {
+    const w = setup({ record: null })
+    w.queue.send(newSecretBody(S('planted'), new Date(w.clock.t - 60_000)))
+    w.rejected.add(S('planted'))
+    const report = await rotate(w.plan, w.deps)
+    expect(report.result).toBe('rotated')
+    expect(w.asked.filter((s) => s === S('planted'))).toHaveLength(1)
+    expect(w.stored.get('repo')?.value).toBe(S('new-1'))
+    expect(w.queue.pending()).toEqual([])
+  })
+
+  it('blocks on an unreadable claim only while a rotation of ours explains it; otherwise clears it', async () => {
     const unreadable = (eventTime: Date) => {
       const body = JSON.parse(newSecretBody('', eventTime)) as { payload: { applicationOAuthClientNewSecret: Record<string, unknown> } }
       delete body.payload.applicationOAuthClientNewSecret.newClientSecret
       return JSON.stringify(body)
     }
-    const young = setup()
-    young.queue.send(unreadable(new Date(young.clock.t - 60_000)))
-    await expect(rotate(young.plan, young.deps)).rejects.toThrow(/cannot be used yet/)
-    expect(young.rotateCalls).toEqual([])
+    const ours = setup({ record: new Date(1_700_000_000_000 - 5 * 60_000).toISOString() })
+    ours.queue.send(unreadable(new Date(ours.clock.t - 60_000)))
+    await expect(rotate(ours.plan, ours.deps)).rejects.toThrow(/nothing was rotated/)
+    expect(ours.rotateCalls).toEqual([])
+    expect(ours.queue.pending()).toHaveLength(1)
 
-    const old = setup()
-    old.queue.send(unreadable(new Date(old.clock.t - 2 * HOUR)))
-    const report = await rotate(old.plan, old.deps)
+    const unexplained = setup({ record: null })
+    unexplained.queue.send(unreadable(new Date(unexplained.clock.t - 60_000)))
+    const report = await rotate(unexplained.plan, unexplained.deps)
     expect(report.result).toBe('rotated')
-    expect(old.queue.pending()).toEqual([])
+    expect(unexplained.queue.pending()).toEqual([])
   })
 
   it('uses an unreadable claim whose secret can be read and verifies', async () => {
@@ -358,8 +414,8 @@ describe('rotate (core)', () => {
     expect(w.queue.pending()).toHaveLength(1)
   })
 
-  it('with verify off, never takes an unreadable claim, and does not rotate past it while young', async () => {
-    const w = setup()
+  it('with verify off, never takes an unreadable claim, and does not rotate past one a rotation of ours explains', async () => {
+    const w = setup({ record: new Date(1_700_000_000_000 - 5 * 60_000).toISOString() })
     const body = JSON.parse(newSecretBody(S('partial'), new Date(w.clock.t - 60_000))) as {
       payload: { applicationOAuthClientNewSecret: Record<string, unknown> }
     }
@@ -368,6 +424,16 @@ describe('rotate (core)', () => {
     await expect(rotate({ ...w.plan, verify: false }, w.deps)).rejects.toThrow(/nothing was rotated/)
     expect(w.rotateCalls).toEqual([])
     expect(w.stored.size).toBe(0)
+  })
+
+  it('with verify off, refuses when the queue holds different values for this client', async () => {
+    const w = setup()
+    w.queue.send(newSecretBody(S('one'), new Date(w.clock.t - 60_000)))
+    w.queue.send(newSecretBody(S('two'), new Date(w.clock.t - 30_000)))
+    await expect(rotate({ ...w.plan, verify: false }, w.deps)).rejects.toThrow(/holds 2 different new secrets/)
+    expect(w.rotateCalls).toEqual([])
+    expect(w.stored.size).toBe(0)
+    expect(w.queue.pending()).toHaveLength(2)
   })
 
   it('judges what the rest of a look brings in before it decides to rotate', async () => {
@@ -446,6 +512,118 @@ describe('rotate (core)', () => {
       expect(report.result).toBe('resumed')
       expect(w.rotateCalls).toEqual([])
       expect(w.stored.get('repo')?.value).toBe(S('pending'))
+    })
+  })
+
+  describe('the 7-day clock', () => {
+    it('records the rotation before the call and clears the record once the secret is stored', async () => {
+      const w = setup({ record: null })
+      const report = await rotate(w.plan, w.deps)
+      expect(report.result).toBe('rotated')
+      expect(w.record.history).toEqual([new Date(w.rotateCalls[0]!).toISOString(), undefined])
+      expect(w.record.value).toBeUndefined()
+      expect(report.outstanding).toBeUndefined()
+    })
+
+    it('after a 429, looks again before calling again: resumes the secret that arrived during the wait', async () => {
+      const w = setup({ rotate: [refused(429)], record: null })
+      // A run killed right after its rotate call: its secret arrives 2.5 s into this run's wait.
+      w.queue.arrivals.push({ at: w.clock.t + 2_500, body: newSecretBody(S('earlier'), new Date(w.clock.t - 500)) })
+      const report = await rotate(w.plan, w.deps)
+      expect(report.result).toBe('resumed')
+      expect(w.rotateCalls).toHaveLength(1)
+      expect(w.stored.get('repo')?.value).toBe(S('earlier'))
+      expect(w.record.value).toBeUndefined()
+      expect(w.queue.pending()).toEqual([])
+    })
+
+    it('after its own call, never takes a claim sent before it: that secret is the old one now', async () => {
+      const w = setup({ rotate: [refused(503), 'ok'], record: null, deliverAfterMs: 3_000 })
+      // An earlier rotation's secret lands after this run's last look and before its accepted call.
+      const sleep = w.clock.sleep
+      w.clock.sleep = async (ms, signal) => {
+        await sleep(ms, signal)
+        if (w.rotateCalls.length === 1 && ms >= 60_000)
+          w.queue.arrivals.push({ at: w.clock.t + 1, body: newSecretBody(S('older'), new Date(w.clock.t - 50_000)) })
+      }
+      const report = await rotate(w.plan, w.deps)
+      expect(['rotated', 'resumed']).toContain(report.result)
+      // Whichever it did, what it stored is the newest secret Amazon issued.
+      expect(w.stored.get('repo')?.value).toBe(report.result === 'rotated' ? S('new-1') : S('older'))
+      expect(w.rotateCalls).toHaveLength(report.result === 'rotated' ? 2 : 1)
+    })
+
+    it('does not rotate again when a recorded rotation never delivered: names the day; force rotates', async () => {
+      const rotatedAt = new Date(1_700_000_000_000 - 2 * 86_400_000)
+      const w = setup({ record: rotatedAt.toISOString() })
+      const error = await rotate(w.plan, w.deps).catch((e: unknown) => e as RotationFailed)
+      expect(error).toBeInstanceOf(RotationFailed)
+      expect((error as RotationFailed).message).toContain(
+        `stops working on ${new Date(rotatedAt.getTime() + 7 * 86_400_000).toISOString().slice(0, 10)}`,
+      )
+      expect((error as RotationFailed).report.outstanding?.deadline).toBe(
+        new Date(rotatedAt.getTime() + 7 * 86_400_000).toISOString().slice(0, 10),
+      )
+      expect(w.rotateCalls).toEqual([])
+
+      const forced = setup({ record: rotatedAt.toISOString() })
+      const report = await rotate({ ...forced.plan, force: true }, forced.deps)
+      expect(report.result).toBe('rotated')
+      expect(forced.rotateCalls).toHaveLength(1)
+      expect(forced.stored.get('repo')?.value).toBe(S('new-1'))
+      // The earlier rotation stayed the record until the secret was stored: it set the targets' deadline.
+      expect(forced.record.history).toEqual([undefined])
+    })
+
+    it('clears a record whose rotation was stored everywhere by a run that stopped before clearing it', async () => {
+      const rotatedAt = new Date(1_700_000_000_000 - 60 * 60_000)
+      const w = setup({ record: rotatedAt.toISOString() })
+      w.stored.set('repo', { value: S('stored-before'), at: rotatedAt.getTime() + 60_000 })
+      const report = await rotate(w.plan, w.deps)
+      expect(report.result).toBe('rotated')
+      expect(w.rotateCalls).toHaveLength(1)
+      expect(w.record.value).toBeUndefined()
+    })
+
+    it('stores a waiting secret even though LWA rejects the current one (it expired)', async () => {
+      const w = setup({ record: null })
+      w.rejected.add('old')
+      w.queue.send(newSecretBody(S('waiting'), new Date(w.clock.t - 60_000)))
+      const report = await rotate(w.plan, w.deps)
+      expect(report.result).toBe('resumed')
+      expect(w.stored.get('repo')?.value).toBe(S('waiting'))
+
+      const none = setup({ record: null })
+      none.rejected.add('old')
+      await expect(rotate(none.plan, none.deps)).rejects.toThrow(
+        /LWA rejects the current client-secret .* no new secret for this client waits in the queue/,
+      )
+      expect(none.rotateCalls).toEqual([])
+    })
+
+    it('never stores or deploys again a secret already in every target: only deletes its message', async () => {
+      const body = newSecretBody(S('stored'), new Date(1_700_000_000_000 - 86_400_000))
+      const expiresAt = (JSON.parse(body) as { payload: { applicationOAuthClientNewSecret: { newClientSecretExpiryTime: string } } })
+        .payload.applicationOAuthClientNewSecret.newClientSecretExpiryTime
+      const w = setup({ record: null, expiry: expiresAt })
+      w.queue.send(body)
+      const report = await rotate(w.plan, w.deps)
+      expect(report).toMatchObject({ result: 'skipped', skipReason: 'already stored', messageKept: false })
+      expect(w.stored.size).toBe(0)
+      expect(w.rotateCalls).toEqual([])
+      expect(w.queue.pending()).toEqual([])
+    })
+
+    it('sees the whole queue: a pending secret behind hundreds of other messages is resumed, not rotated past', async () => {
+      const w = setup({ record: null })
+      for (let i = 0; i < 350; i++)
+        w.queue.send(newSecretBody(S(`other-${i}`), new Date(w.clock.t - 60_000), 'amzn1.application-oa2-client.other'))
+      w.queue.send(newSecretBody(S('pending'), new Date(w.clock.t - 60_000)))
+      const report = await rotate(w.plan, w.deps)
+      expect(report.result).toBe('resumed')
+      expect(w.rotateCalls).toEqual([])
+      expect(w.stored.get('repo')?.value).toBe(S('pending'))
+      expect(w.queue.pending()).toHaveLength(350)
     })
   })
 })

@@ -55,6 +55,8 @@ export function createQueue(options: { url: string; region: string }): Queue {
               'ApproximateNumberOfMessagesDelayed',
               'ApproximateNumberOfMessagesNotVisible',
               'Policy',
+              'FifoQueue',
+              'KmsMasterKeyId',
             ],
           }),
         ),
@@ -66,6 +68,8 @@ export function createQueue(options: { url: string; region: string }): Queue {
         queued: visible === undefined || delayed === undefined ? undefined : Number(visible) + Number(delayed),
         roundTripMs: Date.now() - sent,
         policy: Attributes.Policy || undefined,
+        fifo: Attributes.FifoQueue === 'true',
+        kmsKeyId: Attributes.KmsMasterKeyId || undefined,
       }
     },
     async receive(waitSeconds, visibilitySeconds, signal) {

@@ -21,6 +21,11 @@ export interface OrganizationDefaults {
 
 /** GitHub's timestamps have whole seconds, and two clocks never agree exactly. */
 const CLOCK_TOLERANCE_MS = 5_000
+/**
+ * The throw-away secret that proves, before a rotation, that the token may write a scope: written and
+ * deleted at once, with a value that is no secret. No other endpoint tells what a token may write.
+ */
+export const WRITE_CHECK_SECRET = 'LWA_ROTATION_WRITE_CHECK'
 
 interface PublicKey {
   key_id: string
@@ -61,6 +66,8 @@ export function createGitHubStore(
   defaults: OrganizationDefaults = { visibility: 'private', repositories: [] },
 ): SecretStore {
   const keys = new Map<string, PublicKey>()
+  /** One proof per scope (repository, environment, organization, for Actions or Dependabot). */
+  const proofs = new Map<string, Promise<void>>()
   const selectedIds = new Map<string, Promise<number[]>>()
   // Octokit's typed routes cannot be chosen at run time; every response used here is read through a declared shape.
   const call = async <T>(target: Target, what: string, route: string, params: Record<string, unknown>) =>
@@ -188,6 +195,38 @@ export function createGitHubStore(
       const data = await metadata(target)
       return data ? Date.parse(data.updated_at) : undefined
     },
+    async proveWrite(target) {
+      const scope = formatScope(target)
+      let proof = proofs.get(scope)
+      if (!proof) {
+        proof = probe(target)
+        proofs.set(scope, proof)
+      }
+      await proof
+      return 'proven'
+    },
+  }
+
+  async function probe(target: Target): Promise<void> {
+    const { base, params, org } = routes(target)
+    const throwAway = { ...target, secretName: WRITE_CHECK_SECRET }
+    const key = await publicKey(target)
+    await call(throwAway, 'prove it may write secrets here (a throw-away secret)', `PUT ${base}/{secret_name}`, {
+      ...params,
+      ...(org ? { visibility: 'private' } : {}),
+      secret_name: WRITE_CHECK_SECRET,
+      encrypted_value: await seal('write check', key.key),
+      key_id: key.key_id,
+    })
+    try {
+      await call(throwAway, `delete the throw-away secret ${WRITE_CHECK_SECRET}`, `DELETE ${base}/{secret_name}`, {
+        ...params,
+        secret_name: WRITE_CHECK_SECRET,
+      })
+    } catch (error) {
+      // Another run's check deleted it first: the write is proven all the same.
+      if (!(error instanceof GitHubError && error.status === 404)) throw error
+    }
   }
 }
 
