@@ -7,7 +7,7 @@ import { SendMessageBatchCommand } from '@aws-sdk/client-sqs'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { expiryNotification, type RotationRecord } from '../sim/amazon.ts'
+import { expiryNotification, ROTATE_PATH, type RotationRecord } from '../sim/amazon.ts'
 import { startSecretsManagerSim, type SecretsManagerSim } from '../sim/secrets-manager.ts'
 import type { RunOptions, RunResult } from '../support/action.ts'
 import { createWorld, REPO, SECRET_NAME, type World } from '../support/world.ts'
@@ -101,6 +101,7 @@ export async function runEpisode(draw: Draw, options: EpisodeOptions): Promise<E
   const snapshots: RotationSnapshot[] = []
   let expectedRefusal = false
   let recovered = false
+  let rotateCalls: number[] | undefined
   let log: EpisodeLog | undefined
   try {
     if (draw.targets.some((k) => GROUP_KINDS.includes(k))) world.github.addOrg('octo', ['shop'])
@@ -144,11 +145,12 @@ export async function runEpisode(draw: Draw, options: EpisodeOptions): Promise<E
       })
       const env: Record<string, string> = sm ? { AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.url } : {}
       const startedAt = Date.now()
+      const lines: Array<[number, string]> = []
       let result: RunResult | undefined
       let leaks: string | undefined
       let failure = ''
       try {
-        result = await world.run({ inputs, env, timeoutMs: HARD_BOUND_MS, ...extra })
+        result = await world.run({ inputs, env, timeoutMs: HARD_BOUND_MS, onLine: (line) => lines.push([Date.now(), line]), ...extra })
       } catch (error) {
         const e = error as Error & { result?: RunResult }
         if (e.result) [result, leaks] = [e.result, e.message]
@@ -170,6 +172,7 @@ export async function runEpisode(draw: Draw, options: EpisodeOptions): Promise<E
         errors: result?.errors ?? [],
         warnings: result?.warnings ?? [],
         stdout: result?.stdout ?? failure,
+        lines,
         stderr: result?.stderr ?? '',
         summary: result?.summary ?? '',
         leaks,
@@ -233,11 +236,13 @@ export async function runEpisode(draw: Draw, options: EpisodeOptions): Promise<E
   } catch (error) {
     harness.push(`the episode stopped: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
   } finally {
+    rotateCalls = world.amazon.requests.filter((r) => r.path.startsWith(ROTATE_PATH) && r.method === 'POST').map((r) => r.at)
     await Promise.allSettled([world.close(), sm?.close()])
   }
   const violations = log ? checkEpisode(log) : harness.map((detail) => ({ invariant: 'The test world worked', detail }))
   const ms = Date.now() - began
-  const report = violations.length || options.reportAll ? writeReport(options.outDir, draw, violations, log, runs, ms) : undefined
+  const report =
+    violations.length || options.reportAll ? writeReport(options.outDir, draw, violations, log, runs, rotateCalls ?? [], ms) : undefined
   return { draw, violations, ms, runs: runs.length, report }
 }
 
@@ -362,6 +367,7 @@ function writeReport(
   violations: Violation[],
   log: EpisodeLog | undefined,
   runs: RunRecord[],
+  rotateCalls: number[],
   ms: number,
 ): string {
   const name = log ? namer(log) : () => '?'
@@ -390,6 +396,7 @@ function writeReport(
     }
     lines.push(
       '',
+      `Rotate calls that reached Amazon, accepted or not: ${rotateCalls.map(t).join(', ') || 'none'}`,
       `At the end the targets held ${log.finalHeld.map(name).join(', ')}; queued: ${log.finalQueued.map(name).join(', ') || 'none'}`,
     )
   }
@@ -398,9 +405,11 @@ function writeReport(
       '',
       `=== ${r.label}: ${t(r.startedAt)} to ${t(r.endedAt)}, ${outcome(r)}${r.force ? ', force: true' : ''}`,
       `targets after: ${r.heldAfter.map(name).join(', ')}`,
-      '--- stdout',
+      '--- stdout (with the time each line was written)',
       // The values the run registered for masking are the secrets themselves: not in a report.
-      r.stdout.replace(/^::add-mask::.*$/gm, '::add-mask::***'),
+      ...(r.lines?.length ? r.lines.map(([at, line]) => `${t(at)} ${line}`) : r.stdout.split('\n')).map((line) =>
+        line.replace(/::add-mask::.*$/, '::add-mask::***'),
+      ),
       '--- stderr',
       r.stderr,
       '--- summary',

@@ -29,6 +29,8 @@ export interface RunRecord {
   errors: string[]
   warnings: string[]
   stdout: string
+  /** Each line of stdout with the time it was written, for the report. */
+  lines?: Array<[number, string]>
   stderr: string
   summary: string
   /** World.run's leak check, when it found anything. */
