@@ -12,6 +12,8 @@ const UNIT = [
   'test/reliability/docs.test.ts',
   'test/aws-template.test.ts',
   'test/bundle.test.ts',
+  // The soak's checks and draw, on recorded episodes: nothing runs.
+  'test/soak/invariants.test.ts',
 ]
 
 /**

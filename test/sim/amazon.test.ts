@@ -421,6 +421,76 @@ describe('faults', () => {
   })
 })
 
+describe('the hooks of the fault soak', () => {
+  it('logs each accepted rotation and tells listeners before answering; the record follows its delivery', async () => {
+    const a = app(sim, 'h1')
+    const seen: Array<{ delivery: string; answered: boolean }> = []
+    let answered = false
+    sim.onRotation((r) => {
+      if (r.clientId === a.clientId) seen.push({ delivery: r.delivery, answered })
+    })
+    expect((await rotate(sim, await rotationToken(sim, a.clientId, a.secret))).status).toBe(204)
+    answered = true
+    expect(seen).toEqual([{ delivery: 'pending', answered: false }])
+    await sim.deliveriesSettled()
+    const record = sim.rotationLog.find((r) => r.clientId === a.clientId)!
+    expect(record).toMatchObject({ secret: sim.currentSecret(a.clientId), delivery: 'delivered' })
+    expect(record.deliveredAt).toBeGreaterThanOrEqual(record.at)
+    expect(await receive(a.queueUrl!)).toHaveLength(1)
+  })
+
+  it('drops the delivery of the next rotation of one client: 204, a valid new secret, and no message', async () => {
+    const a = app(sim, 'h2')
+    sim.dropNextDelivery(a.clientId)
+    expect((await rotate(sim, await rotationToken(sim, a.clientId, a.secret))).status).toBe(204)
+    await sim.deliveriesSettled()
+    expect(sim.rotationLog.find((r) => r.clientId === a.clientId)?.delivery).toBe('dropped')
+    expect(sim.validSecrets(a.clientId)).toContain(sim.currentSecret(a.clientId))
+    expect(await receive(a.queueUrl!, 1)).toEqual([])
+  })
+
+  it('sends duplicate copies of one notification, the later ones after duplicateDelayMs', async () => {
+    const local = await startAmazonSim({ sqs, notificationDelayMs: 0, duplicateDeliveries: 2, duplicateDelayMs: 30 })
+    try {
+      const a = app(local, 'h3')
+      expect((await rotate(local, await rotationToken(local, a.clientId, a.secret))).status).toBe(204)
+      await local.deliveriesSettled()
+      const record = local.rotationLog[0]!
+      expect(record.lastDeliveredAt! - record.deliveredAt!).toBeGreaterThanOrEqual(55)
+      const bodies = [...(await receive(a.queueUrl!)), ...(await receive(a.queueUrl!, 1))]
+      expect(bodies).toHaveLength(3)
+      expect(new Set(bodies).size).toBe(1)
+    } finally {
+      await local.close()
+    }
+  })
+
+  it('answers an accepted rotation with a fault: the rotation stands and is delivered', async () => {
+    const a = app(sim, 'h4')
+    sim.failNextAccepted({ status: 500, body: { errors: [{ code: 'InternalFailure', message: 'injected' }] } })
+    const token = await rotationToken(sim, a.clientId, a.secret)
+    expect((await rotate(sim, token)).status).toBe(500)
+    expect(sim.rotations(a.clientId)).toBe(1)
+    expect(await receive(a.queueUrl!)).toHaveLength(1)
+    // Not a rotation Amazon refused: the fault waits for one it accepts.
+    sim.failNextAccepted({ status: 503 })
+    expect((await rotate(sim, token)).status).toBe(429)
+    sim.clearFaults()
+  })
+
+  it('clears queued faults, accepted-rotation faults and drops', async () => {
+    const a = app(sim, 'h5')
+    sim.failNext('token', { status: 503, times: 5 })
+    sim.failNext('rotate', { status: 500 })
+    sim.failNextAccepted({ status: 500 })
+    sim.dropNextDelivery(a.clientId)
+    sim.clearFaults()
+    expect((await rotate(sim, await rotationToken(sim, a.clientId, a.secret))).status).toBe(204)
+    await sim.deliveriesSettled()
+    expect(await receive(a.queueUrl!)).toHaveLength(1)
+  })
+})
+
 describe('activation delay', () => {
   it('rejects the new secret until activationDelayMs after the rotation', async () => {
     const local = await startAmazonSim({ sqs, notificationDelayMs: 0, activationDelayMs: 300 })

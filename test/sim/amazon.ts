@@ -33,6 +33,24 @@ export interface AmazonSimOptions {
   usagePlanIntervalMs?: number
   /** Delay every answer by this long, as a network round trip would (default 0). A delivery's delay runs from the rotate's arrival. */
   latencyMs?: number
+  /** Extra copies of each rotation's notification (at-least-once delivery; default 0). */
+  duplicateDeliveries?: number
+  /** Copy n of a notification is sent n times this long after the first (default 0). */
+  duplicateDelayMs?: number
+}
+
+/** One rotation Amazon accepted (204): what it issued and what became of its notification. */
+export interface RotationRecord {
+  clientId: string
+  /** The secret it issued. Test data: assert on it, never print it. */
+  secret: string
+  /** Date.now() when Amazon accepted it. */
+  at: number
+  /** pending: not on the queue yet; delivered: the first copy is on the queue; dropped: never sent (dropNextDelivery). */
+  delivery: 'pending' | 'delivered' | 'dropped'
+  /** When the first and the last copy reached the queue. */
+  deliveredAt?: number
+  lastDeliveredAt?: number
 }
 
 export interface AmazonSim {
@@ -68,6 +86,18 @@ export interface AmazonSim {
   issued(): string[]
   /** Errors from notification deliveries scheduled by rotate calls (they run on a timer, nobody awaits them). */
   deliveryErrors: unknown[]
+  /** Every rotation Amazon accepted, in order. */
+  rotationLog: RotationRecord[]
+  /** Calls `listener` the moment Amazon accepts a rotation, before its answer is sent. */
+  onRotation(listener: (record: RotationRecord) => void): void
+  /** The next rotation accepted for this client is never delivered: Amazon answers 204, and no message follows. */
+  dropNextDelivery(clientId: string): void
+  /** The next rotation Amazon accepts (a secret is issued and delivered) is answered with `fault` instead of 204. */
+  failNextAccepted(fault: Fault): void
+  /** Drops the faults queued by failNext and failNextAccepted, and the drops of dropNextDelivery not used yet. */
+  clearFaults(): void
+  /** Resolves once no notification of a rotation is waiting to be sent or being sent. */
+  deliveriesSettled(): Promise<void>
   /** Closes the server, clears pending timers (undelivered notifications are dropped), destroys hung sockets. */
   close(): Promise<void>
 }
@@ -192,6 +222,13 @@ export async function startAmazonSim(opts: AmazonSimOptions): Promise<AmazonSim>
   const rotateLog: (string | undefined)[] = []
   const deliveries = new Set<Promise<void>>()
   const deliveryErrors: unknown[] = []
+  const rotationLog: RotationRecord[] = []
+  const rotationListeners: Array<(record: RotationRecord) => void> = []
+  const drops = new Set<string>()
+  const acceptedFaults = new FaultQueue<'accepted'>()
+  /** Notifications scheduled on a timer and not sent yet. */
+  let scheduled = 0
+  let closed = false
 
   const app = (clientId: string): Application => {
     const a = apps.get(clientId)
@@ -222,10 +259,13 @@ export async function startAmazonSim(opts: AmazonSimOptions): Promise<AmazonSim>
     return t && t.expiresAt > Date.now() ? t : undefined
   }
 
-  const deliver = (a: Application, queueUrl: string, secret: string, eventTime: Date): Promise<void> => {
+  const deliver = (a: Application, queueUrl: string, secret: string, eventTime: Date, body?: string): Promise<void> => {
     const p = opts.sqs
       .send(
-        new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: newSecretNotification({ clientId: a.clientId, secret, eventTime }) }),
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: body ?? newSecretNotification({ clientId: a.clientId, secret, eventTime }),
+        }),
         { abortSignal: AbortSignal.timeout(SEND_TIMEOUT_MS) },
       )
       .then(() => undefined)
@@ -316,9 +356,27 @@ export async function startAmazonSim(opts: AmazonSimOptions): Promise<AmazonSim>
     issueSecret(a, secret, now + activationDelayMs)
     const queueUrl = a.queueUrl
     const eventTime = new Date(now)
-    server.later(notificationDelayMs, () => {
-      deliver(a, queueUrl, secret, eventTime).catch((err: unknown) => deliveryErrors.push(err))
-    })
+    const record: RotationRecord = { clientId: a.clientId, secret, at: now, delivery: drops.delete(a.clientId) ? 'dropped' : 'pending' }
+    rotationLog.push(record)
+    if (record.delivery === 'pending') {
+      // Every copy carries the notification the first one did (same notificationId), as a duplicate delivery of SQS does.
+      let body: string | undefined
+      const copies = 1 + (opts.duplicateDeliveries ?? 0)
+      for (let n = 0; n < copies; n++) {
+        scheduled++
+        server.later(notificationDelayMs + n * (opts.duplicateDelayMs ?? 0), () => {
+          scheduled--
+          body ??= newSecretNotification({ clientId: a.clientId, secret, eventTime })
+          deliver(a, queueUrl, secret, eventTime, body)
+            .then(() => {
+              if (record.delivery === 'pending') Object.assign(record, { delivery: 'delivered', deliveredAt: Date.now() })
+              record.lastDeliveredAt = Date.now()
+            })
+            .catch((err: unknown) => deliveryErrors.push(err))
+        })
+      }
+    }
+    for (const listener of rotationListeners) listener(record)
     return { status: 204, headers: { 'x-amzn-RateLimit-Limit': RATE_LIMIT } }
   }
 
@@ -333,6 +391,9 @@ export async function startAmazonSim(opts: AmazonSimOptions): Promise<AmazonSim>
       rotateLog.push(liveToken(req)?.clientId)
       const fault = faults.take((e) => e === 'rotate')
       result = fault ? await serveFault(server, fault, {}) : handleRotate(req)
+      // Amazon acted on it, but the answer that reaches the caller is another (a lost or failed response).
+      const lost = result !== 'hang' && result.status === 204 ? acceptedFaults.take(() => true) : undefined
+      if (lost) result = await serveFault(server, lost, {})
     } else {
       result = spErrors(404, 'NotFound', 'Resource not found.')
     }
@@ -352,6 +413,26 @@ export async function startAmazonSim(opts: AmazonSimOptions): Promise<AmazonSim>
     requests: server.requests,
     rejectNewSecrets: false,
     deliveryErrors,
+    rotationLog,
+    onRotation(listener) {
+      rotationListeners.push(listener)
+    },
+    dropNextDelivery(clientId) {
+      drops.add(clientId)
+    },
+    failNextAccepted(fault) {
+      acceptedFaults.add('accepted', fault)
+    },
+    clearFaults() {
+      faults.clear()
+      acceptedFaults.clear()
+      drops.clear()
+    },
+    async deliveriesSettled() {
+      // Timers first (each becomes a send when it fires), then the sends; a closed sim has none left.
+      while (scheduled > 0 && !closed) await new Promise((resolve) => setTimeout(resolve, 50))
+      await Promise.allSettled([...deliveries])
+    },
     subscribe(clientId, queueUrl) {
       app(clientId).queueUrl = queueUrl
     },
@@ -392,6 +473,7 @@ export async function startAmazonSim(opts: AmazonSimOptions): Promise<AmazonSim>
       return secret
     },
     async close() {
+      closed = true
       await server.close()
       // Deliveries already sent to fauxqs finish (or fail) on their own; wait so nothing outlives the sim.
       await Promise.allSettled([...deliveries])

@@ -519,6 +519,12 @@ describe('failNext', () => {
     expect(gh.requests.filter((q) => q.method === 'PUT' && q.path === `${REPO}/FLAKY`)).toHaveLength(4)
   })
 
+  it('drops the faults still queued on clearFaults', async () => {
+    gh.failNext({ path: `${REPO}/public-key` }, { status: 503, times: 3 })
+    gh.clearFaults()
+    expect((await api('GET', `${REPO}/public-key`, { token: 'w' })).status).toBe(200)
+  })
+
   it('matches a decoded environment path, delays, and hangs until the client gives up', async () => {
     gh.failNext({ method: 'GET', path: '/repos/acme/app/environments/staging east/secrets/public-key' }, { status: 503, delayMs: 60 })
     const started = Date.now()

@@ -123,6 +123,8 @@ export interface GitHubSim {
   setIssues(fullName: string, settings: { enabled?: boolean; labelsDroppedOnCreate?: boolean }): void
   /** Faults served, in the order queued, to the first requests matching method (any case) and path. */
   failNext(match: { method?: string; path?: string | RegExp }, fault: Fault): void
+  /** Drops the faults still queued by failNext. */
+  clearFaults(): void
   close(): Promise<void>
 }
 
@@ -1237,6 +1239,9 @@ export async function startGitHubSim(options: GitHubSimOptions = {}): Promise<Gi
     },
     failNext(match, fault) {
       faults.add(match, fault)
+    },
+    clearFaults() {
+      faults.clear()
     },
     close: () => server.close(),
   }

@@ -223,6 +223,11 @@ export class FaultQueue<M> {
   get size(): number {
     return this.queue.length
   }
+
+  /** Drops every fault still queued (the fault soak's clean runs start without the faults a faulty run left unused). */
+  clear(): void {
+    this.queue.length = 0
+  }
 }
 
 /** Serves a fault: waits delayMs (bounded by close()), then answers, or hangs. */

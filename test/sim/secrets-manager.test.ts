@@ -329,6 +329,13 @@ describe('Secrets Manager simulator through the AWS SDK', () => {
     expect((await sm.send(new DescribeSecretCommand({ SecretId: 'upd' }))).Description).toBe('after')
   })
 
+  it('drops the faults still queued on clearFaults', async () => {
+    sim.createSecret('cleared', 'v0')
+    sim.failNext('*', { status: 500, body: { __type: 'InternalServiceError', Message: 'injected' }, times: 3 })
+    sim.clearFaults()
+    expect((await sm.send(new GetSecretValueCommand({ SecretId: 'cleared' }))).SecretString).toBe('v0')
+  })
+
   it('serves a queued fault to the next call of that operation only, then answers normally', async () => {
     sim.createSecret('f', 'v0')
     sim.failNext('PutSecretValue', { status: 500, body: { __type: 'InternalServiceError', Message: 'injected' } })

@@ -76,6 +76,8 @@ export interface SecretsManagerSim {
    * authentication and denials; a non-conforming request still has its violations recorded.
    */
   failNext(target: SecretsManagerOperation | '*', fault: Fault): void
+  /** Drops the faults still queued by failNext (denials stay until lifted). */
+  clearFaults(): void
   close(): Promise<void>
 }
 
@@ -443,6 +445,9 @@ export async function startSecretsManagerSim(opts: SecretsManagerSimOptions = {}
     },
     failNext(t, fault) {
       faults.add(t, fault)
+    },
+    clearFaults() {
+      faults.clear()
     },
     close: () => server.close(),
   }

@@ -21,6 +21,8 @@ export interface RunOptions {
   killSignal?: NodeJS.Signals
   /** Ends the run with SIGKILL when this settles (e.g. a simulator saw a given request). */
   killOn?: Promise<unknown>
+  /** The signal killOn sends instead (SIGINT: the runner cancelling the job at that moment). */
+  killOnSignal?: NodeJS.Signals
   /** Sees each line of output as it is written, to change the world at a given moment of the run. */
   onLine?: (line: string) => void
   /** Called with the child's pid once it is started (the benchmark samples its memory). */
@@ -84,7 +86,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   })
   void options.killOn?.then(() => {
     killed = true
-    child.kill('SIGKILL')
+    child.kill(options.killOnSignal ?? 'SIGKILL')
   })
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
 

@@ -34,6 +34,8 @@ export interface SqsProxy {
   failNext(action: SqsAction, fault: SqsFault): void
   /** Resolves when the next request for `action` arrives; the request is held until `release()` or close. */
   holdNext(action: SqsAction): Promise<void>
+  /** Drops the faults and holds still queued (a hold dropped this way never resolves). */
+  clearFaults(): void
   close(): Promise<void>
 }
 
@@ -107,6 +109,10 @@ export async function startSqsProxy(upstream: string, options: SqsProxyOptions =
     },
     holdNext(action) {
       return new Promise((resolve) => holds.set(action, [...(holds.get(action) ?? []), resolve]))
+    },
+    clearFaults() {
+      faults.clear()
+      holds.clear()
     },
     async close() {
       for (const timer of timers) clearTimeout(timer)

@@ -154,7 +154,8 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
           (leak) => leak.replace(/^summary/, `an issue of ${REPO}`),
         ),
       ]
-      if (leaks.length) throw new Error(`The action leaked secrets:\n${leaks.join('\n')}`)
+      // The run goes with the error, for a caller that keeps the logs of a failure (the fault soak).
+      if (leaks.length) throw Object.assign(new Error(`The action leaked secrets:\n${leaks.join('\n')}`), { result })
       return result
     },
     stored: (scope = REPO, name = SECRET_NAME) => github.secret(scope, name)?.value,
