@@ -28,6 +28,8 @@ export type CheckDeps = Omit<Deps, 'spApi'> & {
   alerts?: { repository: string; probe: IssueTracker['probe'] } | undefined
   /** The AWS account that owns the queue (from sqs-queue-url): the one account that should read from it. */
   queueAccount?: string | undefined
+  /** The workflow's repository, which keeps the records (for the command that seeds the expiry). */
+  repository?: string | undefined
 }
 
 export const text = (error: unknown) => (error instanceof Error ? error.message : String(error))

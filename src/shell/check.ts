@@ -42,7 +42,13 @@ export async function check(plan: Plan, deps: CheckDeps): Promise<CheckReport> {
     expiry
       ? row(`The expiry variable ${expiry.name} is readable`, async () => {
           const value = parseRecordedExpiry(await expiry.read())
-          if (!value) return 'it does not exist yet: the next rotation records the expiry'
+          // Seeded from the Developer Console's deadline, the first scheduled run does not rotate at once.
+          if (!value) {
+            return (
+              'it does not exist yet: the next rotation records the expiry. To start from the rotation deadline the Developer Console shows, ' +
+              `run: gh variable set ${expiry.name} --repo ${deps.repository ?? 'OWNER/REPO'} --body YYYY-MM-DDT00:00:00Z`
+            )
+          }
           secretExpiresAt = value.toISOString()
           return `the current secret expires ${secretExpiresAt} (${daysLeft(value, deps.clock.now())} days left)`
         })

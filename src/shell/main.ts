@@ -48,7 +48,8 @@ export async function run(): Promise<void> {
         repository: target.repository,
         probe: async () => (await issueTracker(target, log)(AbortSignal.timeout(ALERT_BOUND_MS))).probe(),
       }
-      const result = await check(plan, { ...deps, alerts, queueAccount: new URL(inputs.queueUrl).pathname.split('/')[1] })
+      const queueAccount = new URL(inputs.queueUrl).pathname.split('/')[1]
+      const result = await check(plan, { ...deps, alerts, queueAccount, repository: inputs.repository })
       outcome = { mode: 'check', result }
       await reportCheck(result)
       return

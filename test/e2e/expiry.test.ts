@@ -251,6 +251,8 @@ describe.concurrent('mode: check', () => {
         )
         expect(error).toContain(`stops working on ${deadline}`)
         expect(run.summary).toContain("| Amazon's subscription names this queue | unproven |")
+        // No expiry recorded yet: the command that seeds it from the Developer Console's deadline.
+        expect(run.stdout).toContain(`run: gh variable set ${VARIABLE} --repo ${REPO} --body YYYY-MM-DDT00:00:00Z`)
         expect(world.amazon.rotateCalls()).toBe(0)
       },
       {
