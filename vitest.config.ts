@@ -11,6 +11,7 @@ const UNIT = [
   'test/runtime.test.ts',
   'test/reliability/docs.test.ts',
   'test/aws-template.test.ts',
+  'test/bundle.test.ts',
   // The soak's checks and draw, on recorded episodes: nothing runs.
   'test/soak/invariants.test.ts',
 ]

@@ -4,14 +4,18 @@
  *
  * The chain is derived from the rotation's rules, not from the code (docs/performance.md explains each step):
  *
- *   at once:  LWA token (current secret)  |  GitHub public key × N  |  GET expiry variable  |  SQS ReceiveMessage (look)
+ *   at once:  LWA token (current secret)  |  GitHub public key × N  |  GET expiry variable  |  GET rotation record
+ *             |  SQS ReceiveMessage (look)
  *   then:     SQS GetQueueAttributes      (nothing held elsewhere; also the retention check: see below)
- *   then:     SP-API rotate               (after all of the above: nothing irreversible before every check passed)
+ *   then:     GitHub PUT, then DELETE, of a throw-away secret × N scopes (the write check), and the rotation
+ *             record written (a POST): all writes, paced; the record after the queue's evidence
+ *   then:     SP-API rotate               (after the checks, the write checks' PUTs and the record: nothing
+ *                                          irreversible before everything it needs is proven and remembered)
  *   then:     SQS ReceiveMessage          (a long poll, answered once Amazon has delivered: the delivery delay)
  *   then:     LWA token (new secret)      (verify before storing)
  *   then:     GitHub PUT secret × N       (writes: GitHub's pacing, one at a time, minTime apart)
  *   then:     GitHub GET secret × N       (each write read back)
- *   then:     SQS DeleteMessage  |  GitHub PATCH expiry variable (a write: paced after the last PUT)
+ *   then:     SQS DeleteMessage  |  GitHub PATCH expiry variable  |  DELETE rotation record (writes: paced)
  *
  * The queue gives its evidence in two round trips either way. On a queue holding messages, the look answers
  * at once and the GetQueueAttributes after it counts what another consumer holds. On an empty queue, the
@@ -53,10 +57,26 @@ export function mustRequests(targets: number): MustRequest[] {
     { id: 'token', service: 'LWA', kind: 'POST token', after: [] },
     ...keys.map((id): MustRequest => ({ id, service: 'GitHub', kind: 'GET', after: [] })),
     { id: 'expiry-read', service: 'GitHub', kind: 'GET', after: [] },
+    { id: 'record-read', service: 'GitHub', kind: 'GET', after: [] },
     { id: 'look', service: 'SQS', kind: 'ReceiveMessage', after: [] },
     // Two round trips of queue evidence before the rotate (see above); this one answers the retention check too.
     { id: 'in-flight', service: 'SQS', kind: 'GetQueueAttributes', after: ['look'] },
-    { id: 'rotate', service: 'SP-API', kind: 'POST rotate', after: ['token', ...keys, 'expiry-read', 'in-flight'] },
+    // The write check of each target's scope (each bench target is a scope of its own), and the record.
+    ...n.map((i): MustRequest => ({ id: `check-put-${i}`, service: 'GitHub', kind: 'PUT', after: [keys[i]!], write: true })),
+    {
+      id: 'record-write',
+      service: 'GitHub',
+      kind: 'POST',
+      after: ['token', ...keys, 'expiry-read', 'record-read', 'in-flight'],
+      write: true,
+    },
+    ...n.map((i): MustRequest => ({ id: `check-delete-${i}`, service: 'GitHub', kind: 'DELETE', after: [`check-put-${i}`], write: true })),
+    {
+      id: 'rotate',
+      service: 'SP-API',
+      kind: 'POST rotate',
+      after: ['token', ...keys, 'expiry-read', 'record-read', 'in-flight', 'record-write', ...n.map((i) => `check-put-${i}`)],
+    },
     { id: 'receive', service: 'SQS', kind: 'ReceiveMessage', after: ['rotate'], waitsForDeliveryOf: 'rotate' },
     { id: 'verify', service: 'LWA', kind: 'POST token', after: ['receive'] },
     ...n.map((i): MustRequest => ({ id: `put-${i}`, service: 'GitHub', kind: 'PUT', after: ['verify', keys[i]!], write: true })),
@@ -64,6 +84,7 @@ export function mustRequests(targets: number): MustRequest[] {
     // Only once every target shows the new secret: the message goes, and the expiry is recorded.
     { id: 'commit', service: 'SQS', kind: 'DeleteMessage', after: readBacks },
     { id: 'expiry-write', service: 'GitHub', kind: 'PATCH', after: readBacks, write: true },
+    { id: 'record-clear', service: 'GitHub', kind: 'DELETE', after: readBacks, write: true },
   ]
 }
 

@@ -8,7 +8,9 @@
  * measured side by side holds where a single time does not.
  */
 import { availableParallelism, loadavg } from 'node:os'
+import { isAbsolute, relative } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { bundleSize, onSettledBundle } from './bundle.ts'
 import { floorOf, mustCounts, mustRequests, writePacing, type Floor } from './floor.ts'
@@ -157,7 +159,7 @@ for (const n of targetCounts) {
 
 const elapsed = (performance.now() - began) / 1000
 console.log(
-  `npm run bench: Node ${process.version} (${process.execPath}), ${process.platform} ${process.arch}, ${availableParallelism()} CPUs, ` +
+  `npm run bench: Node ${process.version}${nodeShown()}, ${process.platform} ${process.arch}, ${availableParallelism()} CPUs, ` +
     `load ${loadavg()[0]!.toFixed(2)}; latency ${settings.latencyMs} ms per answer, SQS delivery ${settings.deliveryMs} ms, ` +
     `GitHub writes ${int(pacing.minTime)} ms apart, ${pacing.maxConcurrent} at a time (${pacing.source}); took ${Math.floor(elapsed / 60)} min ${Math.round(elapsed % 60)} s` +
     `${builds.size > 1 ? `; dist/ was rebuilt during the bench: the figures span ${builds.size} builds` : ''}\n`,
@@ -169,6 +171,12 @@ console.log(
     rows,
   ),
 )
+
+/** Which Node ran the bench, relative to the repository (the one npm ci installs); nothing for one elsewhere, whose path names the machine. */
+function nodeShown(): string {
+  const path = relative(fileURLToPath(new URL('..', import.meta.url)), process.execPath)
+  return path.startsWith('..') || isAbsolute(path) ? '' : ` (${path})`
+}
 
 /** The most frequent value. */
 function mode(xs: string[]): string {

@@ -4,7 +4,8 @@
  *
  * Part 1 is a scheduled rotation to a repository secret and an environment secret.
  * Part 2 is the failure the action is built for: a write is refused after Amazon has rotated; the new
- * secret stays in the queue, and the re-run finishes the job without rotating again.
+ * secret stays in the queue, and the re-run finishes the job without rotating again. The failed run opens the
+ * application's alert issue; the re-run closes it.
  *
  * Colours only on a terminal, and never with NO_COLOR set (https://no-color.org): `npm run demo > file` is plain text.
  */
@@ -88,6 +89,19 @@ function showSummary(run: RunResult, masks: Masks): void {
   for (const line of run.summary.trim().split('\n')) console.log(`  ${masks.apply(line)}`)
 }
 
+/** The repository's alert issues as GitHub would show them: title, state, labels, comments, and the description if asked. */
+function showIssues(world: World, { body }: { body: boolean }): void {
+  const issues = world.github.issues(REPO)
+  console.log(bold(`Issues of ${REPO}`) + (issues.length ? '' : ': none'))
+  for (const issue of issues) {
+    console.log(`  #${issue.number} ${bold(issue.title)}`)
+    console.log(`  ${issue.state}${issue.state_reason ? ` (${issue.state_reason})` : ''} · labels: ${issue.labels.join(', ')}`)
+    if (body) for (const line of (issue.body ?? '').trimEnd().split('\n')) console.log(dim(`  │ ${line}`))
+    for (const comment of issue.comments) console.log(`  ${yellow('comment:')} ${comment}`)
+  }
+  console.log()
+}
+
 function showState(world: World, label: string): void {
   const amazonSecret = world.amazon.currentSecret(world.clientId)
   const check = (scope: string) =>
@@ -102,10 +116,14 @@ function showState(world: World, label: string): void {
 /** The demo's runs rotate only when due, as the README recommends; the first finds no expiry recorded, so it rotates. */
 const inputsOf = (world: World) => world.inputs({ targets: 'repository\nenvironment:production', 'rotate-before-expiry': '30d' })
 
+/** What the runner sets for a run of the example workflow, for the run's link in the alert issue. */
+let runId = 4_100_000_000
+const runEnv = () => ({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: String(++runId) })
+
 /** The failed run's summary is left out: it repeats the error just shown. */
 async function runAndShow(world: World, { summary, secret }: { summary: boolean; secret?: string }): Promise<void> {
   const inputs = { ...inputsOf(world), ...(secret ? { 'client-secret': secret } : {}) }
-  const run = await world.run({ inputs })
+  const run = await world.run({ inputs, env: runEnv() })
   const masks = showLog(run, inputs)
   if (summary) showSummary(run, masks)
 }
@@ -135,9 +153,11 @@ try {
   )
   await runAndShow(world, { summary: false })
   showState(world, 'the failed run')
+  showIssues(world, { body: true })
   console.log(`${bold('Re-run of the workflow:')}\n`)
   await runAndShow(world, { summary: true })
   showState(world, 'the re-run')
+  showIssues(world, { body: false })
 } finally {
   await world.close()
 }

@@ -63,8 +63,8 @@ export function runSettings(ports: Ports, repository: string): { inputs: Record<
     inputs: {
       'client-id': SIMULATED.clientId,
       'client-secret': SIMULATED.clientSecret,
-      // The host is not used for requests (AWS_ENDPOINT_URL_SQS is); it names the region as real queue URLs do.
-      'sqs-queue-url': `http://sqs.${AWS_REGION}.localhost:${ports.sqs}/000000000000/${SIMULATED.queueName}`,
+      // On the SQS server's own address: plain http is accepted on loopback only. The region is AWS_REGION.
+      'sqs-queue-url': `${host}:${ports.sqs}/000000000000/${SIMULATED.queueName}`,
       'github-token': SIMULATED.githubToken,
       'refresh-token': SIMULATED.refreshToken,
       targets: `repository\nenvironment:${SIMULATED.environment}`,
@@ -149,6 +149,25 @@ function isNewSecretFor(body: string, clientId: string): boolean {
   } catch {
     return false
   }
+}
+
+/**
+ * The fixed application with its own queue, next to the world's random ones (which nothing here uses), and the
+ * repository the action writes to, with a token that may write its secrets and its variables (the expiry
+ * variable), as the README's token has. Returns the queue's URL.
+ */
+export function simulate(world: World, repository: string): string {
+  const queueUrl = world.sqs.createQueue(SIMULATED.queueName)
+  world.amazon.addApplication({
+    clientId: SIMULATED.clientId,
+    secret: SIMULATED.clientSecret,
+    refreshToken: SIMULATED.refreshToken,
+    queueUrl,
+  })
+  // The workflow's own repository stands in for the one the action writes to, with the same environment.
+  if (repository.toLowerCase() !== REPO.toLowerCase()) world.github.addRepo(repository, { environments: [SIMULATED.environment] })
+  world.github.addToken(SIMULATED.githubToken, { write: [repository, `variables:${repository}`, `issues:${repository}`] })
+  return queueUrl
 }
 
 interface Listener {
@@ -255,17 +274,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop('interrupted')).once('SIGTERM', () => void stop('terminated'))
 
   try {
-    // The fixed application and its own queue, next to the world's random ones (which nothing here uses).
-    const queueUrl = world.sqs.createQueue(SIMULATED.queueName)
-    world.amazon.addApplication({
-      clientId: SIMULATED.clientId,
-      secret: SIMULATED.clientSecret,
-      refreshToken: SIMULATED.refreshToken,
-      queueUrl,
-    })
-    // The workflow's own repository stands in for the one the action writes to, with the same environment.
-    if (repository.toLowerCase() !== REPO.toLowerCase()) world.github.addRepo(repository, { environments: [SIMULATED.environment] })
-    world.github.addToken(SIMULATED.githubToken, { write: [repository] })
+    simulate(world, repository)
 
     const fixed = base === 0 ? { amazon: 0, github: 0, sqs: 0 } : portsFrom(base)
     const amazon = await relay(fixed.amazon, world.amazon.url)

@@ -23,7 +23,7 @@ __webpack_require__.r(__webpack_exports__);
 
 function createHttpClient(options) {
     const { timeoutMs, retry, onRetry } = options;
-    // A plain Agent, or undici's EnvHttpProxyAgent when the runner sets a proxy.
+    // A plain Agent, or one that routes through the runner's proxy when it sets one (loopback always directly).
     const agent = (0,_proxy_js__WEBPACK_IMPORTED_MODULE_1__/* .createDispatcher */ .SM)(timeoutMs);
     const dispatcher = new undici__WEBPACK_IMPORTED_MODULE_0__/* .RetryAgent */ .cg(agent, {
         maxRetries: retry.retries,
@@ -75,6 +75,8 @@ function createHttpClient(options) {
 /* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6752);
 /* harmony import */ var _lib_input_error_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7124);
+/* harmony import */ var _lib_loopback_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9722);
+
 
 
 
@@ -94,7 +96,7 @@ function proxySettings(env = process.env) {
 /** The proxy for a request to `host`:`port` over `protocol`, or undefined to connect directly. */
 function proxyFor(settings, protocol, host, port) {
     const proxy = protocol === 'https:' ? settings.https : settings.http;
-    if (!proxy)
+    if (!proxy || (0,_lib_loopback_js__WEBPACK_IMPORTED_MODULE_5__/* .isLoopbackHost */ .c)(host))
         return undefined;
     const name = plainHost(host.toLowerCase());
     const bypass = noProxyEntries(settings.noProxy).some((entry) => (entry.port === undefined || entry.port === port) && (name === entry.host || name.endsWith(`.${entry.host}`)));
@@ -102,25 +104,64 @@ function proxyFor(settings, protocol, host, port) {
 }
 /**
  * The undici dispatcher for the Amazon endpoints, with a bound on connecting and on waiting for headers and
- * body. Through a proxy (EnvHttpProxyAgent, given the settings read here) the proxy connection and its
- * CONNECT answer get the same bounds: ProxyAgent replaces `connect` with its tunnel, and its client to the
- * proxy otherwise waits minutes.
+ * body. With a proxy variable, each request goes through the proxy or directly as proxyFor says, the same
+ * decision the AWS clients get. Through the proxy the proxy connection and its CONNECT answer get the same
+ * bounds: ProxyAgent replaces `connect` with its tunnel, and its client to the proxy otherwise waits minutes.
  */
 function createDispatcher(timeoutMs, env = process.env) {
     const options = { connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
     const settings = proxySettings(env);
     if (!settings)
         return new undici__WEBPACK_IMPORTED_MODULE_3__/* .Agent */ .g6(options);
-    return new undici__WEBPACK_IMPORTED_MODULE_3__/* .EnvHttpProxyAgent */ .J2({
+    return new ProxyDispatcher(settings, new undici__WEBPACK_IMPORTED_MODULE_3__/* .Agent */ .g6(options), (proxy) => new undici__WEBPACK_IMPORTED_MODULE_3__/* .ProxyAgent */ .kT({
         ...options,
-        // '' rather than undefined, so that undici does not read the environment again on its own terms.
-        httpProxy: settings.http?.href ?? '',
-        httpsProxy: settings.https?.href ?? '',
-        noProxy: settings.noProxy,
+        uri: proxy.href,
         proxyTls: { timeout: timeoutMs },
         requestTls: { timeout: timeoutMs },
         clientFactory: (origin, opts) => new undici__WEBPACK_IMPORTED_MODULE_3__/* .Pool */ .bC(origin, { ...opts, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
-    });
+    }));
+}
+/**
+ * Routes each request by its origin, as proxyFor decides: to the direct agent, or to the proxy's agent (one per
+ * proxy URL, built on first use). undici's EnvHttpProxyAgent cannot be used for this: its NO_PROXY matching
+ * has no rule for loopback, and would read the list on its own terms.
+ */
+class ProxyDispatcher extends undici__WEBPACK_IMPORTED_MODULE_3__/* .Dispatcher */ .mk {
+    settings;
+    direct;
+    through;
+    proxied = new Map();
+    constructor(settings, direct, through) {
+        super();
+        this.settings = settings;
+        this.direct = direct;
+        this.through = through;
+    }
+    dispatch(options, handler) {
+        const url = new URL(String(options.origin));
+        const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
+        const proxy = proxyFor(this.settings, protocol, url.hostname, Number(url.port) || (protocol === 'https:' ? 443 : 80));
+        if (!proxy)
+            return this.direct.dispatch(options, handler);
+        let agent = this.proxied.get(proxy.href);
+        if (!agent)
+            this.proxied.set(proxy.href, (agent = this.through(proxy)));
+        return agent.dispatch(options, handler);
+    }
+    close(callback) {
+        const closed = Promise.all([this.direct, ...this.proxied.values()].map((d) => d.close())).then(() => undefined);
+        if (!callback)
+            return closed;
+        void closed.then(callback, callback);
+    }
+    destroy(error, callback) {
+        if (typeof error === 'function')
+            return this.destroy(null, error);
+        const destroyed = Promise.all([this.direct, ...this.proxied.values()].map((d) => d.destroy(error ?? null))).then(() => undefined);
+        if (!callback)
+            return destroyed;
+        void destroyed.then(callback, callback);
+    }
 }
 /**
  * The `requestHandler` of an AWS SDK client: the given timeouts, and through a proxy, agents that choose

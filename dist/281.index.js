@@ -2,6 +2,33 @@ export const id = 281;
 export const ids = [281];
 export const modules = {
 
+/***/ 9103:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Lr: () => (/* binding */ INVALID_CREDENTIALS),
+/* harmony export */   fv: () => (/* binding */ errorCodes),
+/* harmony export */   p8: () => (/* binding */ CREDENTIALS_FIX)
+/* harmony export */ });
+/**
+ * What the AWS adapters say when AWS refuses the credentials themselves rather than a permission: a list of IAM
+ * actions would send the reader the wrong way. Pure: no SDK import, so any adapter can use it.
+ */
+/** Error names and codes with which AWS refuses the credentials (STS, SQS and Secrets Manager spell them differently). */
+const INVALID_CREDENTIALS = /^(InvalidClientTokenId|UnrecognizedClient(Exception)?|ExpiredToken(Exception)?|SignatureDoesNotMatch|InvalidSignature(Exception)?|IncompleteSignature(Exception)?|InvalidAccessKeyId|MissingAuthenticationToken)$/;
+/** The fix, as the end of a sentence that begins with what AWS refused. */
+const CREDENTIALS_FIX = 'the AWS credentials are invalid or expired. Check the aws-actions/configure-aws-credentials step before this one ' +
+    '(role-to-assume, aws-region), and that the session outlasts the job: its role-duration-seconds (default 3600) ' +
+    "within the role's maximum session duration. Keys set by hand (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) must belong together and be current.";
+/** The error's name and, when the SDK keeps one, its query-protocol code (SQS's KMS.AccessDeniedException). */
+function errorCodes(error) {
+    const { name, Code } = error;
+    return [name, Code].filter((c) => typeof c === 'string' && c !== '');
+}
+
+
+/***/ }),
+
 /***/ 6281:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -12,11 +39,13 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_sqs__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8868);
 /* harmony import */ var _net_proxy_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4772);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9103);
 /* harmony import */ var _lib_remote_text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7265);
 /**
  * The SQS queue Amazon delivers notifications to, through @aws-sdk/client-sqs (credentials, region and
  * endpoint from the SDK's usual sources; throttling and transient errors retried by the SDK).
  */
+
 
 
 
@@ -109,19 +138,35 @@ function createQueue(options) {
 function explain(action, error, options) {
     const e = error;
     const name = typeof e.name === 'string' ? e.name : '';
+    // The JSON protocol names the error in `name` (KmsAccessDenied); the query-protocol code (KMS.AccessDeniedException)
+    // is what AWS's documentation shows.
+    const is = (pattern) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorCodes */ .fv)(error).some((c) => pattern.test(c));
     const text = (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_1__/* .remoteText */ .SW)(typeof e.message === 'string' ? e.message : String(error));
+    const said = `${(0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_1__/* .remoteText */ .SW)(name, 80)}: ${text}`;
     if (name === 'AbortError')
         return 'the run was cancelled';
     if (name === 'CredentialsProviderError' || /could not load credentials/i.test(text)) {
         return ('No AWS credentials were found for the queue. Add aws-actions/configure-aws-credentials before this step ' +
             '(role-to-assume: the rotation role, with `permissions: id-token: write` in the job), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.');
     }
+    if (is(_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .INVALID_CREDENTIALS */ .Lr))
+        return `AWS refused ${action} on the queue (${said}): ${_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .CREDENTIALS_FIX */ .p8}`;
     if (/NonExistentQueue|QueueDoesNotExist/.test(name)) {
         return (`The queue in sqs-queue-url (${options.url}) does not exist in AWS region ${options.region}, or the credentials' account cannot see it. ` +
             "Check the input against the SQS console and that the credentials belong to the queue's account.");
     }
-    if (/AccessDenied|NotAuthorized|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch|KMS\./.test(name)) {
-        return (`AWS refused ${action} on the queue (${(0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_1__/* .remoteText */ .SW)(name, 80)}: ${text}). The credentials need sqs:ReceiveMessage, ` +
+    if (is(/^(KmsAccessDenied|KMS\.AccessDenied)/)) {
+        return (`AWS refused ${action} on the queue (${said}): the queue is encrypted with a KMS key these credentials may not use. ` +
+            "Allow kms:Decrypt on the queue's key to the role, in its IAM policy and in the key policy (whoever sends to the queue needs kms:GenerateDataKey on it).");
+    }
+    if (is(/^(KmsThrottled|KMS\.Throttling)/))
+        return `KMS throttled ${action} on the queue (${said}); re-run in a few minutes.`;
+    if (is(/^(Kms|KMS\.)/)) {
+        return (`SQS could not use the queue's KMS key for ${action} (${said}). The key must exist, be enabled and be a symmetric encryption key: ` +
+            'while it is not, neither this action nor Amazon can use the queue. Enable the key, or encrypt the queue with a usable one.');
+    }
+    if (/AccessDenied|NotAuthorized/.test(name)) {
+        return (`AWS refused ${action} on the queue (${said}). The credentials need sqs:ReceiveMessage, ` +
             'sqs:ChangeMessageVisibility, sqs:DeleteMessage and sqs:GetQueueAttributes on the queue, and kms:Decrypt on its key.');
     }
     const cause = (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_1__/* .networkCause */ .u6)(error);
@@ -148,6 +193,8 @@ function explain(action, error, options) {
 /* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6752);
 /* harmony import */ var _lib_input_error_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7124);
+/* harmony import */ var _lib_loopback_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9722);
+
 
 
 
@@ -167,7 +214,7 @@ function proxySettings(env = process.env) {
 /** The proxy for a request to `host`:`port` over `protocol`, or undefined to connect directly. */
 function proxyFor(settings, protocol, host, port) {
     const proxy = protocol === 'https:' ? settings.https : settings.http;
-    if (!proxy)
+    if (!proxy || (0,_lib_loopback_js__WEBPACK_IMPORTED_MODULE_5__/* .isLoopbackHost */ .c)(host))
         return undefined;
     const name = plainHost(host.toLowerCase());
     const bypass = noProxyEntries(settings.noProxy).some((entry) => (entry.port === undefined || entry.port === port) && (name === entry.host || name.endsWith(`.${entry.host}`)));
@@ -175,25 +222,64 @@ function proxyFor(settings, protocol, host, port) {
 }
 /**
  * The undici dispatcher for the Amazon endpoints, with a bound on connecting and on waiting for headers and
- * body. Through a proxy (EnvHttpProxyAgent, given the settings read here) the proxy connection and its
- * CONNECT answer get the same bounds: ProxyAgent replaces `connect` with its tunnel, and its client to the
- * proxy otherwise waits minutes.
+ * body. With a proxy variable, each request goes through the proxy or directly as proxyFor says, the same
+ * decision the AWS clients get. Through the proxy the proxy connection and its CONNECT answer get the same
+ * bounds: ProxyAgent replaces `connect` with its tunnel, and its client to the proxy otherwise waits minutes.
  */
 function createDispatcher(timeoutMs, env = process.env) {
     const options = { connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
     const settings = proxySettings(env);
     if (!settings)
         return new undici__WEBPACK_IMPORTED_MODULE_3__/* .Agent */ .g6(options);
-    return new undici__WEBPACK_IMPORTED_MODULE_3__/* .EnvHttpProxyAgent */ .J2({
+    return new ProxyDispatcher(settings, new undici__WEBPACK_IMPORTED_MODULE_3__/* .Agent */ .g6(options), (proxy) => new undici__WEBPACK_IMPORTED_MODULE_3__/* .ProxyAgent */ .kT({
         ...options,
-        // '' rather than undefined, so that undici does not read the environment again on its own terms.
-        httpProxy: settings.http?.href ?? '',
-        httpsProxy: settings.https?.href ?? '',
-        noProxy: settings.noProxy,
+        uri: proxy.href,
         proxyTls: { timeout: timeoutMs },
         requestTls: { timeout: timeoutMs },
         clientFactory: (origin, opts) => new undici__WEBPACK_IMPORTED_MODULE_3__/* .Pool */ .bC(origin, { ...opts, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
-    });
+    }));
+}
+/**
+ * Routes each request by its origin, as proxyFor decides: to the direct agent, or to the proxy's agent (one per
+ * proxy URL, built on first use). undici's EnvHttpProxyAgent cannot be used for this: its NO_PROXY matching
+ * has no rule for loopback, and would read the list on its own terms.
+ */
+class ProxyDispatcher extends undici__WEBPACK_IMPORTED_MODULE_3__/* .Dispatcher */ .mk {
+    settings;
+    direct;
+    through;
+    proxied = new Map();
+    constructor(settings, direct, through) {
+        super();
+        this.settings = settings;
+        this.direct = direct;
+        this.through = through;
+    }
+    dispatch(options, handler) {
+        const url = new URL(String(options.origin));
+        const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
+        const proxy = proxyFor(this.settings, protocol, url.hostname, Number(url.port) || (protocol === 'https:' ? 443 : 80));
+        if (!proxy)
+            return this.direct.dispatch(options, handler);
+        let agent = this.proxied.get(proxy.href);
+        if (!agent)
+            this.proxied.set(proxy.href, (agent = this.through(proxy)));
+        return agent.dispatch(options, handler);
+    }
+    close(callback) {
+        const closed = Promise.all([this.direct, ...this.proxied.values()].map((d) => d.close())).then(() => undefined);
+        if (!callback)
+            return closed;
+        void closed.then(callback, callback);
+    }
+    destroy(error, callback) {
+        if (typeof error === 'function')
+            return this.destroy(null, error);
+        const destroyed = Promise.all([this.direct, ...this.proxied.values()].map((d) => d.destroy(error ?? null))).then(() => undefined);
+        if (!callback)
+            return destroyed;
+        void destroyed.then(callback, callback);
+    }
 }
 /**
  * The `requestHandler` of an AWS SDK client: the given timeouts, and through a proxy, agents that choose

@@ -42,6 +42,149 @@ function createDispatcher(octokit) {
 
 /***/ }),
 
+/***/ 6280:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   ALERT_LABEL: () => (/* binding */ ALERT_LABEL),
+/* harmony export */   createIssueTracker: () => (/* binding */ createIssueTracker)
+/* harmony export */ });
+/* harmony import */ var _octokit_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2887);
+/* harmony import */ var _lib_remote_text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7265);
+
+
+const ALERT_LABEL = {
+    name: 'lwa-secret-rotation',
+    color: 'd93f0b',
+    description: 'LWA client secret rotation: one open issue per application while it needs a person',
+};
+/** 100 a page (GitHub's most); the open alert issues of one repository fit on the first. */
+const PER_PAGE = 100;
+/** A bound on the listing: beyond this many open issues with the label, the oldest are not looked at. */
+const MAX_PAGES = 5;
+function createIssueTracker(octokit, options) {
+    const { repository } = options;
+    const [owner, repo] = repository.split('/');
+    // No retries: the alert has a total bound, and the next run tries again anyway. (Any other count makes the retry
+    // plugin repeat refusals too, 403 and 422 included.)
+    const requestOptions = { signal: options.signal, retries: 0 };
+    const advice = (status) => status === 403 || status === 404
+        ? `The alert-token needs "issues: write" on ${repository}: add \`issues: write\` to the job's permissions (the default alert-token is the workflow's GITHUB_TOKEN), give a GitHub App token the App permission "Issues: read and write", or set alert: none.`
+        : status === 410
+            ? `Issues are turned off in ${repository}: turn them on (Settings → General → Features → Issues) or set alert: none.`
+            : status === 401
+                ? 'The alert-token is invalid or expired.'
+                : '';
+    const send = (what, fn) => (0,_octokit_js__WEBPACK_IMPORTED_MODULE_0__.request)(advice, what, fn);
+    const list = async (page) => (await send('list the alert issues', () => octokit.request('GET /repos/{owner}/{repo}/issues', {
+        owner,
+        repo,
+        labels: ALERT_LABEL.name,
+        state: 'open',
+        sort: 'created',
+        direction: 'asc',
+        per_page: PER_PAGE,
+        page,
+        request: requestOptions,
+    }))).data;
+    /** The label exists (true), or not (false): 404 is its absence here, not a missing permission. */
+    const labelExists = async () => {
+        try {
+            await send(`read the label ${ALERT_LABEL.name}`, () => octokit.request('GET /repos/{owner}/{repo}/labels/{name}', { owner, repo, name: ALERT_LABEL.name, request: requestOptions }));
+            return true;
+        }
+        catch (error) {
+            if (error instanceof _octokit_js__WEBPACK_IMPORTED_MODULE_0__.GitHubError && error.status === 404)
+                return false;
+            throw error;
+        }
+    };
+    return {
+        async findOpen(marker) {
+            for (let page = 1; page <= MAX_PAGES; page++) {
+                const issues = await list(page);
+                // Pull requests share the issues list; only an issue whose body holds the marker is this application's.
+                const found = issues.find((i) => !i.pull_request && (i.body ?? '').includes(marker));
+                if (found)
+                    return { number: found.number, url: (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_1__/* .remoteText */ .SW)(found.html_url, 200), body: found.body ?? '' };
+                if (issues.length < PER_PAGE)
+                    break;
+            }
+            return undefined;
+        },
+        async open(title, body) {
+            if (!(await labelExists())) {
+                try {
+                    await send(`create the label ${ALERT_LABEL.name}`, () => octokit.request('POST /repos/{owner}/{repo}/labels', { owner, repo, ...ALERT_LABEL, request: requestOptions }));
+                }
+                catch (error) {
+                    // Another run created it meanwhile.
+                    if (!(error instanceof _octokit_js__WEBPACK_IMPORTED_MODULE_0__.GitHubError && error.status === 422))
+                        throw error;
+                }
+            }
+            const { data } = await send('open the alert issue', () => octokit.request('POST /repos/{owner}/{repo}/issues', {
+                owner,
+                repo,
+                title,
+                body,
+                labels: [ALERT_LABEL.name],
+                request: requestOptions,
+            }));
+            // GitHub drops the labels of a new issue, silently, when the token may not set them; without the label the
+            // next run could not find the issue, and would open another.
+            const labelled = data.labels.some((l) => (typeof l === 'string' ? l : l.name) === ALERT_LABEL.name);
+            if (!labelled) {
+                await send(`label the alert issue #${data.number} (without the label, the next run cannot find it)`, () => octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
+                    owner,
+                    repo,
+                    issue_number: data.number,
+                    labels: [ALERT_LABEL.name],
+                    request: requestOptions,
+                }));
+            }
+            return { number: data.number, url: (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_1__/* .remoteText */ .SW)(data.html_url, 200), body };
+        },
+        async update(issue, title, body) {
+            await send(`update the alert issue #${issue}`, () => octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+                owner,
+                repo,
+                issue_number: issue,
+                title,
+                body,
+                request: requestOptions,
+            }));
+        },
+        async comment(issue, body) {
+            await send(`comment on the alert issue #${issue}`, () => octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+                owner,
+                repo,
+                issue_number: issue,
+                body,
+                request: requestOptions,
+            }));
+        },
+        async close(issue) {
+            await send(`close the alert issue #${issue}`, () => octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+                owner,
+                repo,
+                issue_number: issue,
+                state: 'closed',
+                state_reason: 'completed',
+                request: requestOptions,
+            }));
+        },
+        async probe() {
+            const [issues, exists] = await Promise.all([list(1), labelExists()]);
+            return { open: issues.filter((i) => !i.pull_request).length, label: ALERT_LABEL.name, labelExists: exists };
+        },
+    };
+}
+
+
+/***/ }),
+
 /***/ 2887:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -87,6 +230,7 @@ const RATE_LIMIT_RETRIES = 3;
 const REQUEST_TIMEOUT_MS = 30_000;
 function createOctokit(options) {
     const { warn, info } = options;
+    const maxWait = options.maxRateLimitWaitSeconds ?? MAX_RATE_LIMIT_WAIT_SECONDS;
     // @actions/github's fetch goes through the runner's proxy settings; add a timeout to each attempt, and say
     // why an attempt failed when it never got an answer (the retry plugin tries again without a word).
     const baseFetch = (_actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__/* .defaults */ .NT.request?.fetch ?? fetch);
@@ -106,7 +250,7 @@ function createOctokit(options) {
         }
     };
     const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
-        const retrying = retryCount < RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;
+        const retrying = retryCount < RATE_LIMIT_RETRIES && retryAfter <= maxWait;
         warn(`GitHub ${kind} rate limit on ${request.method} ${(0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(request.url, 200)}; ${retrying ? `retrying in ${retryAfter} s` : 'giving up'}.`);
         return retrying;
     };
@@ -114,6 +258,9 @@ function createOctokit(options) {
         baseUrl: options.baseUrl,
         request: { fetch: timedFetch },
         throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+        // The plugin's defaults, and 409: a conflict (a variable another run created meanwhile) is answered at once by
+        // the caller, never waited out by repeating the same request.
+        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
         // Octokit's own notices (deprecations, with GitHub's headers in them) are remote text too.
         log: {
             debug: () => { },
@@ -223,6 +370,7 @@ function routes(target) {
         case 'dependabot-organization':
             return { params: { org: target.org }, base: '/orgs/{org}/dependabot/secrets', org: target.org };
         case 'aws-secretsmanager':
+        case 'aws-ssm':
             throw new Error(`${(0,targets/* formatScope */.gk)(target)} is not a GitHub target`);
     }
 }
@@ -392,11 +540,11 @@ const advice = (target) => (status) => {
         case 401:
             return 'The github-token is invalid or expired.';
         case 403:
-            return target.kind === 'aws-secretsmanager'
+            return !(0,targets/* isGitHubScope */.GR)(target)
                 ? ''
                 : `The github-token may not do this: it needs ${permission[target.kind]} (GITHUB_TOKEN never can).`;
         case 404:
-            return target.kind === 'aws-secretsmanager'
+            return !(0,targets/* isGitHubScope */.GR)(target)
                 ? ''
                 : target.kind === 'organization' || target.kind === 'dependabot-organization'
                     ? `The organization does not exist, or the token cannot see it; it needs ${permission[target.kind]}.`

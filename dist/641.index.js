@@ -2,6 +2,33 @@ export const id = 641;
 export const ids = [641];
 export const modules = {
 
+/***/ 9103:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Lr: () => (/* binding */ INVALID_CREDENTIALS),
+/* harmony export */   fv: () => (/* binding */ errorCodes),
+/* harmony export */   p8: () => (/* binding */ CREDENTIALS_FIX)
+/* harmony export */ });
+/**
+ * What the AWS adapters say when AWS refuses the credentials themselves rather than a permission: a list of IAM
+ * actions would send the reader the wrong way. Pure: no SDK import, so any adapter can use it.
+ */
+/** Error names and codes with which AWS refuses the credentials (STS, SQS and Secrets Manager spell them differently). */
+const INVALID_CREDENTIALS = /^(InvalidClientTokenId|UnrecognizedClient(Exception)?|ExpiredToken(Exception)?|SignatureDoesNotMatch|InvalidSignature(Exception)?|IncompleteSignature(Exception)?|InvalidAccessKeyId|MissingAuthenticationToken)$/;
+/** The fix, as the end of a sentence that begins with what AWS refused. */
+const CREDENTIALS_FIX = 'the AWS credentials are invalid or expired. Check the aws-actions/configure-aws-credentials step before this one ' +
+    '(role-to-assume, aws-region), and that the session outlasts the job: its role-duration-seconds (default 3600) ' +
+    "within the role's maximum session duration. Keys set by hand (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) must belong together and be current.";
+/** The error's name and, when the SDK keeps one, its query-protocol code (SQS's KMS.AccessDeniedException). */
+function errorCodes(error) {
+    const { name, Code } = error;
+    return [name, Code].filter((c) => typeof c === 'string' && c !== '');
+}
+
+
+/***/ }),
+
 /***/ 2641:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -13,6 +40,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _net_proxy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4772);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9103);
 /* harmony import */ var _lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7265);
 /* harmony import */ var _core_targets_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(277);
 /**
@@ -27,11 +55,14 @@ __webpack_require__.r(__webpack_exports__);
 
 
 
+
 class SecretsManagerError extends Error {
     name = 'SecretsManagerError';
 }
 function createSecretsManagerStore(options) {
     const clients = new Map();
+    /** One write per secret and rotation, shared by the #KEY targets that name it. */
+    const writes = new Map();
     const client = (target) => {
         const region = (0,_core_targets_js__WEBPACK_IMPORTED_MODULE_3__/* .awsRegionOf */ .jy)(target) ?? options.region;
         if (!region)
@@ -62,11 +93,15 @@ function createSecretsManagerStore(options) {
             throw new SecretsManagerError(explain(target, action, error));
         }
     };
-    /** The JSON object a #KEY target holds now; its string values are masked before anything could print them. */
-    async function currentObject(target) {
+    /**
+     * The JSON object a #KEY target holds now. The value of the key this action replaces (the previous client
+     * secret, still valid for 7 days) is masked before anything could print it. The rest is never printed, and
+     * is not masked: the runner masks each line of a value separately, so the document or its other short values
+     * (`{`, `true`, `prod`) would blank those strings out of every later log line.
+     */
+    async function currentObject(target, replacing = [target.key]) {
         const { SecretString } = await send(target, 'GetSecretValue', () => client(target).send(new _aws_sdk_client_secrets_manager__WEBPACK_IMPORTED_MODULE_4__/* .GetSecretValueCommand */ .d2({ SecretId: target.secretId })));
         if (SecretString) {
-            options.mask(SecretString);
             let value;
             try {
                 value = JSON.parse(SecretString);
@@ -75,14 +110,58 @@ function createSecretsManagerStore(options) {
                 value = undefined;
             }
             if (value && typeof value === 'object' && !Array.isArray(value)) {
-                for (const v of Object.values(value))
-                    if (typeof v === 'string' && v.length >= 4)
-                        options.mask(v);
+                for (const key of replacing) {
+                    const replaced = key === undefined ? undefined : value[key];
+                    if (typeof replaced === 'string' && replaced)
+                        options.mask(replaced);
+                }
                 return value;
             }
         }
         throw new Error(`${(0,_core_targets_js__WEBPACK_IMPORTED_MODULE_3__/* .formatScope */ .gk)(target)}: the secret's value is not a JSON object, so key ${target.key} cannot be set in it. ` +
             `Store a JSON object there, or use aws-secretsmanager:${target.secretId} to replace the whole value.`);
+    }
+    /** The targets of the run that name the same secret (itself included), whole value or keys. */
+    const siblings = (t) => {
+        const all = (options.targets ?? []).filter((o) => o.kind === 'aws-secretsmanager' && secretOf(o) === secretOf(t));
+        return all.length ? all : [t];
+    };
+    const secretOf = (t) => `${(0,_core_targets_js__WEBPACK_IMPORTED_MODULE_3__/* .awsRegionOf */ .jy)(t) ?? options.region ?? ''}|${t.secretId}`;
+    /**
+     * One PutSecretValue for the secret: the value itself, or every key the run sets in its JSON object. Its
+     * ClientRequestToken is derived from the notification, so a re-run that resumes the same message repeats
+     * the same version (and, finding it current, writes nothing); one that finds it superseded writes a version
+     * of its own. Afterwards AWSCURRENT must be that version, and every key must read back as written.
+     */
+    async function writeSecret(t, keys, value, versionKey) {
+        const describe = async () => (await send(t, 'DescribeSecret', () => client(t).send(new _aws_sdk_client_secrets_manager__WEBPACK_IMPORTED_MODULE_4__/* .DescribeSecretCommand */ .X5({ SecretId: t.secretId })))).VersionIdsToStages ?? {};
+        const setKeys = keys.filter((k) => k !== undefined);
+        if (setKeys.length && setKeys.length !== keys.length) {
+            throw new SecretsManagerError(`${(0,_core_targets_js__WEBPACK_IMPORTED_MODULE_3__/* .formatScope */ .gk)(t)}: the targets replace the whole secret and set a key in it; list one or the other.`);
+        }
+        const token = clientRequestToken(`${versionKey}|${t.secretId}|${[...setKeys].sort().join(',')}`);
+        const before = await describe();
+        if (before[token]?.includes('AWSCURRENT'))
+            return { status: 'updated', version: (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(token, 80) };
+        const current = Object.entries(before).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0] ?? '';
+        const request = before[token] ? clientRequestToken(`${token}|${current}`) : token;
+        const secretString = setKeys.length
+            ? JSON.stringify({ ...(await currentObject(t, setKeys)), ...Object.fromEntries(setKeys.map((k) => [k, value])) })
+            : value;
+        options.mask(secretString);
+        const put = await send(t, 'PutSecretValue', () => client(t).send(new _aws_sdk_client_secrets_manager__WEBPACK_IMPORTED_MODULE_4__/* .PutSecretValueCommand */ .cp({ SecretId: t.secretId, SecretString: secretString, ClientRequestToken: request })));
+        const version = (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(put.VersionId ?? 'none', 80);
+        // Confirm that AWSCURRENT is the version just written, and that it holds the secret under every key.
+        if (!put.VersionId || !(await describe())[put.VersionId]?.includes('AWSCURRENT')) {
+            throw new SecretsManagerError(`${(0,_core_targets_js__WEBPACK_IMPORTED_MODULE_3__/* .formatScope */ .gk)(t)}: the version written (${version}) is not AWSCURRENT.`);
+        }
+        if (setKeys.length) {
+            const after = await currentObject(t, []);
+            const missing = setKeys.filter((k) => after[k] !== value);
+            if (missing.length)
+                throw new SecretsManagerError(`${(0,_core_targets_js__WEBPACK_IMPORTED_MODULE_3__/* .formatScope */ .gk)(t)}: read back, key(s) ${missing.join(', ')} do not hold the new secret.`);
+        }
+        return { status: 'updated', version };
     }
     return {
         async check(target) {
@@ -91,30 +170,17 @@ function createSecretsManagerStore(options) {
             if (t.key !== undefined)
                 await currentObject(t);
         },
-        async write(target, value, versionKey) {
+        write(target, value, versionKey) {
             const t = aws(target);
-            const describe = async () => (await send(t, 'DescribeSecret', () => client(t).send(new _aws_sdk_client_secrets_manager__WEBPACK_IMPORTED_MODULE_4__/* .DescribeSecretCommand */ .X5({ SecretId: t.secretId })))).VersionIdsToStages ??
-                {};
-            // The ClientRequestToken becomes the version id. The same rotation always asks for the same version, so a
-            // re-run that finds it current has nothing to write; one that finds it superseded (the secret changed
-            // since) writes a version of its own, named after the version it replaces.
-            const token = clientRequestToken(`${versionKey}|${t.secretId}|${t.key ?? ''}`);
-            const before = await describe();
-            if (before[token]?.includes('AWSCURRENT'))
-                return { status: 'updated', version: (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(token, 80) };
-            const current = Object.entries(before).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0] ?? '';
-            const request = before[token] ? clientRequestToken(`${token}|${current}`) : token;
-            let secretString = value;
-            if (t.key !== undefined)
-                secretString = JSON.stringify({ ...(await currentObject(t)), [t.key]: value });
-            options.mask(secretString);
-            const put = await send(t, 'PutSecretValue', () => client(t).send(new _aws_sdk_client_secrets_manager__WEBPACK_IMPORTED_MODULE_4__/* .PutSecretValueCommand */ .cp({ SecretId: t.secretId, SecretString: secretString, ClientRequestToken: request })));
-            const version = (0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(put.VersionId ?? 'none', 80);
-            // Confirm that AWSCURRENT is the version just written.
-            if (!put.VersionId || !(await describe())[put.VersionId]?.includes('AWSCURRENT')) {
-                throw new SecretsManagerError(`${(0,_core_targets_js__WEBPACK_IMPORTED_MODULE_3__/* .formatScope */ .gk)(t)}: the version written (${version}) is not AWSCURRENT.`);
+            // Keys of one secret written one by one would each read the others' old values: they are merged instead.
+            const keys = siblings(t).map((s) => s.key);
+            const id = `${secretOf(t)}|${versionKey}`;
+            let written = writes.get(id);
+            if (!written) {
+                written = writeSecret(t, keys, value, versionKey);
+                writes.set(id, written);
             }
-            return { status: 'updated', version };
+            return written;
         },
         async updatedAt(target) {
             const t = aws(target);
@@ -123,6 +189,7 @@ function createSecretsManagerStore(options) {
         },
         // PutSecretValue cannot be tried without making a version; the preflight's reads prove the rest.
         proveWrite: () => Promise.resolve('unproven'),
+        unproven: () => Promise.resolve(['secretsmanager:PutSecretValue', 'kms:GenerateDataKey on its key, when that key is customer managed']),
     };
 }
 /** A ClientRequestToken (32 to 64 characters): the same input gives the same token. */
@@ -138,10 +205,13 @@ function explain(target, action, error) {
     if (name === 'CredentialsProviderError' || /could not load credentials/i.test(text)) {
         return `${what}: no AWS credentials were found. Add aws-actions/configure-aws-credentials before this step, with a role that may use this secret.`;
     }
+    if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorCodes */ .fv)(error).some((c) => _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .INVALID_CREDENTIALS */ .Lr.test(c))) {
+        return `${what}: AWS refused ${action} (${(0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(name, 80)}: ${text}): ${_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .CREDENTIALS_FIX */ .p8}`;
+    }
     if (name === 'ResourceNotFoundException') {
         return `${what}: the secret does not exist (or is not visible to these credentials). Create it first: the action never creates or deletes a secret.`;
     }
-    if (/AccessDenied|NotAuthorized|UnrecognizedClient|InvalidClientTokenId|KMS|Decrypt/i.test(name) || /kms/i.test(text)) {
+    if (/AccessDenied|NotAuthorized|KMS|Decrypt/i.test(name) || /kms/i.test(text)) {
         return (`${what}: AWS refused ${action} (${(0,_lib_remote_text_js__WEBPACK_IMPORTED_MODULE_2__/* .remoteText */ .SW)(name, 80)}: ${text}). The role needs secretsmanager:DescribeSecret, ` +
             'secretsmanager:PutSecretValue (and secretsmanager:GetSecretValue for a #KEY target) on this secret, and kms:GenerateDataKey and kms:Decrypt on its key when it uses a customer managed key.');
     }
@@ -171,6 +241,8 @@ function explain(target, action, error) {
 /* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6752);
 /* harmony import */ var _lib_input_error_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7124);
+/* harmony import */ var _lib_loopback_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9722);
+
 
 
 
@@ -190,7 +262,7 @@ function proxySettings(env = process.env) {
 /** The proxy for a request to `host`:`port` over `protocol`, or undefined to connect directly. */
 function proxyFor(settings, protocol, host, port) {
     const proxy = protocol === 'https:' ? settings.https : settings.http;
-    if (!proxy)
+    if (!proxy || (0,_lib_loopback_js__WEBPACK_IMPORTED_MODULE_5__/* .isLoopbackHost */ .c)(host))
         return undefined;
     const name = plainHost(host.toLowerCase());
     const bypass = noProxyEntries(settings.noProxy).some((entry) => (entry.port === undefined || entry.port === port) && (name === entry.host || name.endsWith(`.${entry.host}`)));
@@ -198,25 +270,64 @@ function proxyFor(settings, protocol, host, port) {
 }
 /**
  * The undici dispatcher for the Amazon endpoints, with a bound on connecting and on waiting for headers and
- * body. Through a proxy (EnvHttpProxyAgent, given the settings read here) the proxy connection and its
- * CONNECT answer get the same bounds: ProxyAgent replaces `connect` with its tunnel, and its client to the
- * proxy otherwise waits minutes.
+ * body. With a proxy variable, each request goes through the proxy or directly as proxyFor says, the same
+ * decision the AWS clients get. Through the proxy the proxy connection and its CONNECT answer get the same
+ * bounds: ProxyAgent replaces `connect` with its tunnel, and its client to the proxy otherwise waits minutes.
  */
 function createDispatcher(timeoutMs, env = process.env) {
     const options = { connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
     const settings = proxySettings(env);
     if (!settings)
         return new undici__WEBPACK_IMPORTED_MODULE_3__/* .Agent */ .g6(options);
-    return new undici__WEBPACK_IMPORTED_MODULE_3__/* .EnvHttpProxyAgent */ .J2({
+    return new ProxyDispatcher(settings, new undici__WEBPACK_IMPORTED_MODULE_3__/* .Agent */ .g6(options), (proxy) => new undici__WEBPACK_IMPORTED_MODULE_3__/* .ProxyAgent */ .kT({
         ...options,
-        // '' rather than undefined, so that undici does not read the environment again on its own terms.
-        httpProxy: settings.http?.href ?? '',
-        httpsProxy: settings.https?.href ?? '',
-        noProxy: settings.noProxy,
+        uri: proxy.href,
         proxyTls: { timeout: timeoutMs },
         requestTls: { timeout: timeoutMs },
         clientFactory: (origin, opts) => new undici__WEBPACK_IMPORTED_MODULE_3__/* .Pool */ .bC(origin, { ...opts, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
-    });
+    }));
+}
+/**
+ * Routes each request by its origin, as proxyFor decides: to the direct agent, or to the proxy's agent (one per
+ * proxy URL, built on first use). undici's EnvHttpProxyAgent cannot be used for this: its NO_PROXY matching
+ * has no rule for loopback, and would read the list on its own terms.
+ */
+class ProxyDispatcher extends undici__WEBPACK_IMPORTED_MODULE_3__/* .Dispatcher */ .mk {
+    settings;
+    direct;
+    through;
+    proxied = new Map();
+    constructor(settings, direct, through) {
+        super();
+        this.settings = settings;
+        this.direct = direct;
+        this.through = through;
+    }
+    dispatch(options, handler) {
+        const url = new URL(String(options.origin));
+        const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
+        const proxy = proxyFor(this.settings, protocol, url.hostname, Number(url.port) || (protocol === 'https:' ? 443 : 80));
+        if (!proxy)
+            return this.direct.dispatch(options, handler);
+        let agent = this.proxied.get(proxy.href);
+        if (!agent)
+            this.proxied.set(proxy.href, (agent = this.through(proxy)));
+        return agent.dispatch(options, handler);
+    }
+    close(callback) {
+        const closed = Promise.all([this.direct, ...this.proxied.values()].map((d) => d.close())).then(() => undefined);
+        if (!callback)
+            return closed;
+        void closed.then(callback, callback);
+    }
+    destroy(error, callback) {
+        if (typeof error === 'function')
+            return this.destroy(null, error);
+        const destroyed = Promise.all([this.direct, ...this.proxied.values()].map((d) => d.destroy(error ?? null))).then(() => undefined);
+        if (!callback)
+            return destroyed;
+        void destroyed.then(callback, callback);
+    }
 }
 /**
  * The `requestHandler` of an AWS SDK client: the given timeouts, and through a proxy, agents that choose

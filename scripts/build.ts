@@ -13,6 +13,7 @@ import { promisify } from 'node:util'
 
 interface StatsModule {
   name?: string
+  chunks?: unknown[]
   modules?: StatsModule[]
 }
 
@@ -47,7 +48,9 @@ function licenses(stats: { modules: StatsModule[] }): string {
       visit(m.modules)
     }
   }
-  visit(stats.modules)
+  // Modules in no chunk were left out (unused, and marked free of side effects): they ship nothing. A module
+  // concatenated into another has no chunks of its own, so only the top level is filtered.
+  visit(stats.modules.filter((m) => m.chunks?.length))
   const entries = [...folders].map((folder) => {
     const dir = join(root, folder)
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; version: string; license?: string }

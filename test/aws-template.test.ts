@@ -339,17 +339,18 @@ describe(`${TEMPLATE_PATH}`, () => {
         expect(pattern('Repository').test(bad), bad).toBe(false)
     })
 
-    it('Environment may be empty and holds no wildcard or colon; Branch defaults to main', () => {
-      expect(template.Parameters.Environment?.Default).toBe('')
+    it('Environment defaults to an environment, may be empty, and holds no wildcard or colon; Branch defaults to main', () => {
+      expect(template.Parameters.Environment?.Default).toBe('lwa-rotation')
       for (const ok of ['', 'production', 'prod-eu_1.2']) expect(pattern('Environment').test(ok), ok).toBe(true)
       for (const bad of ['prod*', 'prod?', 'a:b']) expect(pattern('Environment').test(bad), bad).toBe(false)
       expect(template.Parameters.Branch?.Default).toBe('main')
       expect(pattern('Branch').test('main*')).toBe(false)
     })
 
-    it('QueueName and SecretArns (an optional CommaDelimitedList) exist', () => {
+    it('QueueName, SecretArns and KeySecretArns (optional CommaDelimitedLists) exist', () => {
       expect(template.Parameters.QueueName?.Default).toBeTruthy()
       expect(template.Parameters.SecretArns).toMatchObject({ Type: 'CommaDelimitedList', Default: '' })
+      expect(template.Parameters.KeySecretArns).toMatchObject({ Type: 'CommaDelimitedList', Default: '' })
     })
 
     it('every reference resolves and no resource depends on itself', () => {
@@ -525,13 +526,22 @@ describe(`${TEMPLATE_PATH}`, () => {
       })
     })
 
-    it('trusts the branch (main by default) when no environment is given', () => {
+    it('trusts the environment lwa-rotation by default, never a branch', () => {
       expect(trustOf({}).statement.Condition?.StringEquals?.['token.actions.githubusercontent.com:sub']).toBe(
-        'repo:octo/shop:ref:refs/heads/main',
+        'repo:octo/shop:environment:lwa-rotation',
       )
       expect(trustOf({ Branch: 'release/v2' }).statement.Condition?.StringEquals?.['token.actions.githubusercontent.com:sub']).toBe(
-        'repo:octo/shop:ref:refs/heads/release/v2',
+        'repo:octo/shop:environment:lwa-rotation',
       )
+    })
+
+    it('trusts the branch (main by default) only when Environment is empty', () => {
+      expect(trustOf({ Environment: '' }).statement.Condition?.StringEquals?.['token.actions.githubusercontent.com:sub']).toBe(
+        'repo:octo/shop:ref:refs/heads/main',
+      )
+      expect(
+        trustOf({ Environment: '', Branch: 'release/v2' }).statement.Condition?.StringEquals?.['token.actions.githubusercontent.com:sub'],
+      ).toBe('repo:octo/shop:ref:refs/heads/release/v2')
     })
 
     it("creates GitHub's OIDC provider, and keeps it when the stack goes, unless an existing one is given", () => {
@@ -562,20 +572,29 @@ describe(`${TEMPLATE_PATH}`, () => {
       return statements
     }
 
-    const ALLOWED: Record<string, { actions: string[]; resources: (secretArns: string[]) => string[] }> = {
-      sqs: {
-        actions: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-        resources: () => [queueArn],
-      },
-      kms: { actions: ['kms:Decrypt'], resources: () => [keyArn] },
-      secretsmanager: {
-        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
-        resources: (secretArns) => secretArns,
-      },
+    /** The Secrets Manager ARNs of a deployment: whole-value targets and #KEY targets. */
+    interface Secrets {
+      whole: string[]
+      keyed: string[]
+    }
+    const NONE: Secrets = { whole: [], keyed: [] }
+
+    /** Each action the role may need, and the resources it may be granted on. */
+    const ALLOWED: Record<string, (secrets: Secrets) => string[]> = {
+      'sqs:ReceiveMessage': () => [queueArn],
+      'sqs:ChangeMessageVisibility': () => [queueArn],
+      'sqs:DeleteMessage': () => [queueArn],
+      'sqs:GetQueueAttributes': () => [queueArn],
+      'kms:Decrypt': () => [keyArn],
+      'secretsmanager:DescribeSecret': ({ whole, keyed }) => [...whole, ...keyed],
+      'secretsmanager:PutSecretValue': ({ whole, keyed }) => [...whole, ...keyed],
+      // Reading a secret is needed only to keep the other keys of a JSON object.
+      'secretsmanager:GetSecretValue': ({ keyed }) => keyed,
     }
 
-    function checkPermissions(statements: Statement[], secretArns: string[]) {
-      const granted = new Set<string>()
+    /** Every action granted, with the resources it is granted on over all statements. */
+    function checkPermissions(statements: Statement[], secrets: Secrets): Map<string, string[]> {
+      const granted = new Map<string, string[]>()
       for (const s of statements) {
         expect(s.Effect, s.Sid).toBe('Allow')
         expect([s.NotAction, s.NotResource], s.Sid).toEqual([undefined, undefined])
@@ -583,31 +602,130 @@ describe(`${TEMPLATE_PATH}`, () => {
         for (const r of resources) expect(r.includes('*'), `${s.Sid}: resource ${r}`).toBe(false)
         for (const action of actionsOf(s)) {
           expect(action.includes('*'), `${s.Sid}: action ${action}`).toBe(false)
-          const allowed = ALLOWED[action.split(':')[0]!]
-          expect(allowed?.actions, `${s.Sid}: ${action} is not one the role needs`).toContain(action)
-          expect(resources.sort(), `${s.Sid}: ${action} on`).toEqual(allowed!.resources(secretArns).sort())
-          granted.add(action)
+          expect(Object.keys(ALLOWED), `${s.Sid}: ${action} is not one the role needs`).toContain(action)
+          granted.set(action, [...(granted.get(action) ?? []), ...resources])
         }
       }
+      for (const [action, resources] of granted) expect(resources.sort(), `${action} on`).toEqual(ALLOWED[action]!(secrets).sort())
       return granted
     }
 
     it('may only receive, hide and delete messages of this queue and decrypt with its key', () => {
-      const granted = checkPermissions(permissionsOf(deployed), [])
-      expect([...granted].sort()).toEqual([...ALLOWED.sqs!.actions, ...ALLOWED.kms!.actions].sort())
+      const granted = checkPermissions(permissionsOf(deployed), NONE)
+      expect([...granted.keys()].sort()).toEqual(
+        Object.keys(ALLOWED)
+          .filter((a) => !a.startsWith('secretsmanager:'))
+          .sort(),
+      )
     })
 
-    it('gets Secrets Manager permissions only when SecretArns is not empty, and only on those secrets', () => {
-      for (const empty of [{}, { SecretArns: '' }] as ParameterValues[]) {
-        const granted = checkPermissions(permissionsOf(deploy({ ...BASE, ...empty })), [])
-        expect([...granted].filter((a) => a.startsWith('secretsmanager:'))).toEqual([])
+    const secretsManagerActions = (granted: Map<string, string[]>) =>
+      [...granted.keys()].filter((a) => a.startsWith('secretsmanager:')).sort()
+
+    it('gets no Secrets Manager permission while SecretArns and KeySecretArns are empty', () => {
+      for (const empty of [{}, { SecretArns: '' }, { KeySecretArns: '' }, { SecretArns: '', KeySecretArns: '' }] as ParameterValues[]) {
+        expect(secretsManagerActions(checkPermissions(permissionsOf(deploy({ ...BASE, ...empty })), NONE))).toEqual([])
       }
-      const granted = checkPermissions(permissionsOf(deploy({ ...BASE, SecretArns: SECRETS.join(',') })), SECRETS)
-      expect([...granted].filter((a) => a.startsWith('secretsmanager:')).sort()).toEqual(ALLOWED.secretsmanager!.actions.sort())
+    })
+
+    it('may replace the whole value of the SecretArns secrets, never read them', () => {
+      const granted = checkPermissions(permissionsOf(deploy({ ...BASE, SecretArns: SECRETS.join(',') })), { whole: SECRETS, keyed: [] })
+      expect(secretsManagerActions(granted)).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'])
+    })
+
+    it('may read and update the KeySecretArns secrets, the only ones it may read', () => {
+      const [whole, keyed] = [[SECRETS[0]!], [SECRETS[1]!]]
+      const granted = checkPermissions(permissionsOf(deploy({ ...BASE, SecretArns: whole.join(','), KeySecretArns: keyed.join(',') })), {
+        whole,
+        keyed,
+      })
+      expect(secretsManagerActions(granted)).toEqual([
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue',
+      ])
+      expect(granted.get('secretsmanager:GetSecretValue')).toEqual(keyed)
+      const onlyKeyed = checkPermissions(permissionsOf(deploy({ ...BASE, KeySecretArns: keyed.join(',') })), { whole: [], keyed })
+      expect(onlyKeyed.get('secretsmanager:PutSecretValue')).toEqual(keyed)
     })
   })
 
   it('outputs the queue URL, the queue ARN and the role ARN', () => {
     expect(deployed.outputs).toMatchObject({ QueueUrl: `<${queueId}>`, QueueArn: queueArn, RoleArn: roleArn })
+  })
+})
+
+describe(`${TEMPLATE_PATH}: Parameter Store parameters`, () => {
+  const PARAMETERS = [
+    `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/sp-api/lwa-client-secret`,
+    `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/sp-api/eu/lwa-client-secret`,
+  ]
+  const KEYS = [`arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`]
+  const viaSsm = { 'kms:ViaService': `ssm.${REGION}.amazonaws.com` }
+
+  /** The statements of the role's policies that these values add to a deployment without them. */
+  const added = (values: ParameterValues): Statement[] => {
+    const statements = (d: Deployed) => {
+      const [roleId] = only(d, 'AWS::IAM::Role')
+      return Object.values(d.resources)
+        .filter((r) => r.Type === 'AWS::IAM::RolePolicy' && r.Properties.RoleName === `<${roleId}>`)
+        .flatMap((r) => statementsOf(r.Properties.PolicyDocument!))
+    }
+    const before = new Set(statements(deploy(BASE)).map((s) => JSON.stringify(s)))
+    return statements(deploy({ ...BASE, ...values })).filter((s) => !before.has(JSON.stringify(s)))
+  }
+
+  /** An identity policy's verdict: some Allow statement names the action and the resource, and its conditions hold. */
+  const allows = (statements: Statement[], action: string, resource: string, context: Record<string, string> = {}) =>
+    statements.some(
+      (s) =>
+        s.Effect === 'Allow' &&
+        actionsOf(s).some((a) => glob(a, action, true)) &&
+        (list(s.Resource) as string[]).some((r) => glob(r, resource)) &&
+        conditionHolds(s.Condition, { context }),
+    )
+
+  it('SsmParameterArns and SsmParameterKeyArns are optional CommaDelimitedLists', () => {
+    for (const name of ['SsmParameterArns', 'SsmParameterKeyArns'])
+      expect(template.Parameters[name], name).toMatchObject({ Type: 'CommaDelimitedList', Default: '' })
+  })
+
+  it('grant nothing when SsmParameterArns is empty, even with key ARNs', () => {
+    expect(added({})).toEqual([])
+    expect(added({ SsmParameterArns: '' })).toEqual([])
+    expect(added({ SsmParameterKeyArns: KEYS.join(',') })).toEqual([])
+  })
+
+  it('let the role read and overwrite exactly the named parameters, and describe parameters (not resource-scoped)', () => {
+    const statements = added({ SsmParameterArns: PARAMETERS.join(',') })
+    for (const parameter of PARAMETERS) {
+      for (const action of ['ssm:GetParameter', 'ssm:PutParameter']) expect(allows(statements, action, parameter), action).toBe(true)
+      for (const action of ['ssm:DeleteParameter', 'ssm:LabelParameterVersion', 'ssm:AddTagsToResource', 'ssm:GetParametersByPath'])
+        expect(allows(statements, action, parameter), action).toBe(false)
+    }
+    expect(allows(statements, 'ssm:GetParameter', `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/another`)).toBe(false)
+    expect(allows(statements, 'ssm:DescribeParameters', '*')).toBe(true)
+    // '*' only for the one action that cannot be scoped; no wildcard in any action.
+    for (const s of statements) {
+      for (const action of actionsOf(s)) expect(action.includes('*'), `${s.Sid}: ${action}`).toBe(false)
+      if ((list(s.Resource) as string[]).includes('*')) expect(actionsOf(s), s.Sid).toEqual(['ssm:DescribeParameters'])
+    }
+    // The AWS managed key aws/ssm needs no grant here: its key policy already allows the account through Parameter Store.
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('kms:'))).toEqual([])
+  })
+
+  it("let the role use the parameters' customer managed keys, only through Parameter Store in this region", () => {
+    const statements = added({ SsmParameterArns: PARAMETERS.join(','), SsmParameterKeyArns: KEYS.join(',') })
+    expect(new Set(statements.flatMap(actionsOf))).toEqual(
+      new Set(['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DescribeParameters', 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']),
+    )
+    for (const action of ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']) {
+      expect(allows(statements, action, KEYS[0]!, viaSsm), action).toBe(true)
+      expect(allows(statements, action, KEYS[0]!), `${action} called directly`).toBe(false)
+      expect(allows(statements, action, KEYS[0]!, { 'kms:ViaService': `sqs.${REGION}.amazonaws.com` }), `${action} through SQS`).toBe(false)
+      expect(allows(statements, action, `arn:aws:kms:${REGION}:${ACCOUNT}:key/another`, viaSsm), `${action} on another key`).toBe(false)
+    }
+    for (const action of ['kms:ReEncryptFrom', 'kms:CreateGrant', 'kms:DescribeKey'])
+      expect(allows(statements, action, KEYS[0]!, viaSsm), action).toBe(false)
   })
 })

@@ -76,6 +76,44 @@ describe('workflows', () => {
   })
 })
 
+describe('release.yml', () => {
+  interface Step {
+    uses?: string
+    run?: string
+  }
+  interface Job {
+    needs?: string
+    permissions?: Record<string, string>
+    steps: Step[]
+  }
+  const release = parse(read('.github/workflows/release.yml')) as {
+    on: { push: { tags: string[] } }
+    concurrency: { 'cancel-in-progress': boolean }
+    jobs: { verify: Job; publish: Job }
+  }
+  const runs = (job: Job) => job.steps.flatMap((step) => (step.run ? [step.run] : []))
+
+  it('runs on vX.Y.Z tags only, one release at a time, never cancelled', () => {
+    expect(release.on.push.tags).toEqual(['v[0-9]+.[0-9]+.[0-9]+'])
+    expect(release.concurrency['cancel-in-progress']).toBe(false)
+  })
+
+  it('publishes only after the checks the tests cover: the notes, dist/ and the whole test command', () => {
+    const checks = runs(release.jobs.verify).join('\n')
+    expect(checks).toContain('npm run -s release:notes -- "$TAG"')
+    expect(checks).toContain('npm run check:dist')
+    expect(checks).toContain('npm test')
+    expect(release.jobs.publish.needs).toBe('verify')
+  })
+
+  it('gives write access only to the job that runs none of the repository code', () => {
+    expect(release.jobs.verify.permissions).toEqual({ contents: 'read' })
+    expect(release.jobs.publish.permissions).toEqual({ contents: 'write' })
+    expect(release.jobs.publish.steps.filter((step) => step.uses)).toEqual([])
+    expect(runs(release.jobs.publish).join('\n')).not.toMatch(/\bnpm\b|\bnode\b/)
+  })
+})
+
 describe('dependabot.yml', () => {
   it('updates npm and github-actions weekly, grouped', () => {
     const config = parse(read('.github/dependabot.yml')) as {

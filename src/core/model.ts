@@ -72,6 +72,8 @@ export interface Report {
   targets: Array<{ target: string; status: TargetStatus; detail?: string; version?: string }>
   /** True when the new-secret message was left in the queue for the next run. */
   messageKept: boolean
+  /** What became of the new-secret messages this run took: deleted at commit, kept for the next run, a delete that failed (they reappear), or none taken. */
+  message: 'deleted' | 'kept' | 'delete failed' | 'none'
   /** Each dispatch line: started, failed (a warning: the secret is stored), or not started (the run failed or skipped). */
   dispatches: Array<{ event: string; status: 'started' | 'failed' | 'not started'; detail?: string }>
   /** The expiry of the secret in use before this run, as recorded (or learned from Amazon), when known. */
@@ -103,6 +105,7 @@ export function newReport(plan: Plan, deps: Deps): Report {
     previousSecretExpiresAt: undefined,
     targets: plan.targets.map((t) => ({ target: formatTarget(t), status: 'not written' })),
     messageKept: false,
+    message: 'none',
     expiryRecord: deps.expiry ? { name: deps.expiry.name, status: 'unchanged' } : undefined,
     dispatches: (plan.dispatches ?? []).map((d) => ({ event: formatDispatch(d), status: 'not started' })),
   }

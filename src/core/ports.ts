@@ -115,6 +115,11 @@ export interface SecretStore {
    * 'unproven' where no such proof exists without writing the secret itself; throws when the write is refused.
    */
   proveWrite(target: Target): Promise<'proven' | 'unproven'>
+  /**
+   * The permissions a write to the target needs that neither check() nor proveWrite() could prove without
+   * writing (e.g. 'ssm:PutParameter'), for mode: check to list; absent when the kind has none to report.
+   */
+  unproven?(target: Target): Promise<string[]>
 }
 
 /** The core's view of the record (see rotation.ts). */
@@ -141,4 +146,27 @@ export interface RotationRecord {
 /** The core's port: fires one event (adapter: src/github-dispatch.ts). */
 export interface Dispatcher {
   fire(dispatch: Dispatch, payload: Record<string, unknown>): Promise<void>
+}
+
+// --- The alert issue: one open issue per application, kept by the shell (alert-sync.ts) after a run ---
+
+export interface AlertIssue {
+  number: number
+  /** The issue's page, for the log. */
+  url: string
+  body: string
+}
+
+/** The repository's alert issues (adapter: adapters/github/issues.ts). Found by a label and a marker in the body. */
+export interface IssueTracker {
+  /** The open alert issue whose body holds `marker`, if any (the oldest when several do). */
+  findOpen(marker: string): Promise<AlertIssue | undefined>
+  /** Opens an issue with the alert label, which is created first when it is missing. */
+  open(title: string, body: string): Promise<AlertIssue>
+  update(issue: number, title: string, body: string): Promise<void>
+  comment(issue: number, body: string): Promise<void>
+  /** Closes the issue as completed. */
+  close(issue: number): Promise<void>
+  /** For mode check, reading only: how many alert issues are open, and whether their label exists. */
+  probe(): Promise<{ open: number; label: string; labelExists: boolean }>
 }

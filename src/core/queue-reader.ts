@@ -60,6 +60,8 @@ export class QueueReader {
   private firstLookDone = false
   /** Set when SQS counted the queue empty at the preflight: when the first look's silence shows it empty too. */
   private quietFrom: number | undefined
+  /** A decision was taken on the first look's silence: it runs on for the receive, but counts as no look after. */
+  private firstLookSpent = false
 
   constructor(private readonly ctx: ReaderContext) {
     this.claims = new Lease<Candidate>(ctx.queue, LEASE_SECONDS, ctx.log.warning)
@@ -93,15 +95,22 @@ export class QueueReader {
     const wait = this.quietFrom - this.ctx.clock.now()
     if (wait > 0) await Promise.race([this.firstLook.catch(() => {}), this.ctx.clock.sleep(wait)])
     this.ctx.signal?.throwIfAborted()
-    return !this.firstLookDone && this.claims.size + this.expiryNotices.size === 0
+    this.firstLookSpent = !this.firstLookDone && this.claims.size + this.expiryNotices.size === 0
+    return this.firstLookSpent
   }
 
-  /** A whole look at the queue; the first call finishes the first look instead of starting another. */
+  /**
+   * A whole look at the queue. The first call finishes the first look instead of starting another, unless a
+   * decision was already taken on its silence: a look after any wait is a new one.
+   */
   async look(): Promise<void> {
     const first = this.firstLook
     this.firstLook = undefined
-    if (first) await first
-    else await this.pass(1)
+    if (first && !this.firstLookSpent) await first
+    else {
+      await first?.catch(() => {}) // what it brought in is held; a failure here shows in the new look
+      await this.pass(1)
+    }
     await this.draining
   }
 

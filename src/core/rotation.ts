@@ -66,6 +66,7 @@ export async function rotate(plan: Plan, deps: Deps): Promise<Report> {
     return report
   } catch (error) {
     report.messageKept = reader.keepsSecret
+    if (report.messageKept) report.message = 'kept'
     // A cancelled run reports the cancellation, not the AbortError of whatever it was waiting on.
     const cause: unknown = plan.signal?.aborted ? plan.signal.reason : error
     if (run.outstanding) report.outstanding = outstandingOf(run)

@@ -12,6 +12,15 @@ export type Scope =
   | { kind: 'dependabot-organization'; org: string }
   /** A secret in AWS Secrets Manager, by name or ARN; with `key`, only that key of its JSON object. */
   | { kind: 'aws-secretsmanager'; secretId: string; key: string | undefined }
+  /** A Parameter Store parameter (a SecureString), by name or ARN. */
+  | { kind: 'aws-ssm'; parameter: string }
+
+/** The scopes GitHub holds (every kind but the AWS ones). */
+export type GitHubScope = Exclude<Scope, { kind: 'aws-secretsmanager' | 'aws-ssm' }>
+
+export function isGitHubScope(scope: Scope): scope is GitHubScope {
+  return scope.kind !== 'aws-secretsmanager' && scope.kind !== 'aws-ssm'
+}
 
 /** A scope and the secret name used there: secret-name, or the line's own `=NAME`. */
 export type Target = Scope & { secretName: string; renamed: boolean }
@@ -20,7 +29,7 @@ export class TargetError extends Error {}
 
 const KINDS_HELP =
   'Use one per line: repository[:OWNER/REPO], environment:[OWNER/REPO:]NAME, organization:ORG, dependabot[:OWNER/REPO] ' +
-  'or dependabot-organization:ORG, each optionally ending in =SECRET_NAME; or aws-secretsmanager:SECRET_ID[#KEY]'
+  'or dependabot-organization:ORG, each optionally ending in =SECRET_NAME; or aws-secretsmanager:SECRET_ID[#KEY] or aws-ssm:PARAMETER_NAME'
 
 // GitHub's own rules: owners are alphanumerics and hyphens; repository names add '.' and '_'.
 const OWNER_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/
@@ -36,6 +45,30 @@ const RENAME = /=([^=]*)$/
 // Secrets Manager names: ASCII letters, digits and /_+=.@- (up to 512); or the secret's ARN.
 const AWS_SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/
 const AWS_SECRET_ARN = /^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/
+// Parameter Store: a parameter's ARN is the prefix below, then its name without the leading slash.
+const SSM_PARAMETER_ARN = /^arn:aws(?:-[a-z]+)*:ssm:[a-z0-9-]+:\d{12}:parameter\/(.*)$/
+/** Parameter Store's limits: 15 levels, and 1011 characters for a name counted with its ARN prefix. */
+const SSM_MAX_LEVELS = 15
+const SSM_MAX_LENGTH = 1011
+
+/**
+ * Parameter Store's naming rules, for a name or for the part of an ARN after `parameter/`: the reason it breaks
+ * them, or undefined. An existing parameter keeps them by construction; checking early turns a typo into a clear
+ * message instead of a "not found".
+ */
+export function parameterNameProblem(name: string, fromArn = false): string | undefined {
+  if (name === '') return 'the name is empty'
+  if (name.includes('=')) return "it contains '=': aws-ssm targets take no =SECRET_NAME (the parameter's own name is where the secret goes)"
+  if (!/^[A-Za-z0-9_./-]+$/.test(name)) return 'use only letters, digits and . - _, with / between the levels of a hierarchy'
+  const path = fromArn ? `/${name}` : name
+  if (path.includes('/') && !path.startsWith('/')) return "a name with levels starts with '/', e.g. /sp-api/lwa-client-secret"
+  const levels = path.startsWith('/') ? path.slice(1).split('/') : [path]
+  if (levels.some((level) => level === '')) return "a level is empty ('//', or '/' at the end)"
+  if (/^(aws|ssm)/i.test(levels[0]!)) return "names may not begin with 'aws' or 'ssm' (any letter case): AWS reserves them"
+  if (levels.length > SSM_MAX_LEVELS) return `it has ${levels.length} levels; Parameter Store allows ${SSM_MAX_LEVELS}`
+  if (name.length > SSM_MAX_LENGTH) return `it is longer than ${SSM_MAX_LENGTH} characters (AWS counts the ARN prefix in that)`
+  return undefined
+}
 
 /** GitHub's rules for secret (and variable) names; the reason a name breaks them, or undefined. */
 export function secretNameProblem(name: string): string | undefined {
@@ -57,12 +90,15 @@ export function formatScope(scope: Scope): string {
       return `${scope.kind}:${scope.org}`
     case 'aws-secretsmanager':
       return `aws-secretsmanager:${scope.secretId}${scope.key === undefined ? '' : `#${scope.key}`}`
+    case 'aws-ssm':
+      return `aws-ssm:${scope.parameter}`
   }
 }
 
-/** The AWS region of a Secrets Manager target named by ARN; undefined for a name. */
+/** The AWS region of a Secrets Manager or Parameter Store target named by ARN; undefined for a name. */
 export function awsRegionOf(scope: Scope): string | undefined {
-  return scope.kind === 'aws-secretsmanager' && scope.secretId.startsWith('arn:') ? scope.secretId.split(':')[3] : undefined
+  const id = scope.kind === 'aws-secretsmanager' ? scope.secretId : scope.kind === 'aws-ssm' ? scope.parameter : undefined
+  return id?.startsWith('arn:') ? id.split(':')[3] : undefined
 }
 
 /** The stable, human-readable form of a target: its scope, and its secret name where it differs from secret-name. */
@@ -86,8 +122,8 @@ export function parseTargets(text: string, currentRepository: string | undefined
       throw new TargetError(`targets line ${index + 1} holds a control or text-direction character; type the line again in plain text.`)
     }
     const where = `targets line ${index + 1} ('${line}')`
-    // Secrets Manager names may contain '=', and the secret there has no GitHub name: no =NAME for that kind.
-    const rename = line.startsWith('aws-secretsmanager:') ? null : RENAME.exec(line)
+    // Secrets Manager names may contain '=', and AWS targets have no GitHub secret name: no =NAME for those kinds.
+    const rename = line.startsWith('aws-secretsmanager:') || line.startsWith('aws-ssm:') ? null : RENAME.exec(line)
     const name = rename ? rename[1]!.trim() : secretName
     if (rename) {
       const problem = secretNameProblem(name)
@@ -95,8 +131,9 @@ export function parseTargets(text: string, currentRepository: string | undefined
     }
     const scope = parseScope(rename ? line.slice(0, rename.index).trim() : line, where, currentRepository)
     const target: Target = { ...scope, secretName: name, renamed: name !== secretName }
-    // GitHub treats owner, repository and secret names case-insensitively, so do we when spotting duplicates.
-    const key = `${formatScope(scope)} ${name}`.toLowerCase()
+    // GitHub treats owner, repository and secret names case-insensitively, so do we when spotting duplicates;
+    // parameter names are case-sensitive (/Prod and /prod are two parameters).
+    const key = scope.kind === 'aws-ssm' ? formatScope(scope) : `${formatScope(scope)} ${name}`.toLowerCase()
     if (seen.has(key)) throw new TargetError(`${where}: duplicate target. List each target once.`)
     seen.add(key)
     targets.push(target)
@@ -148,6 +185,17 @@ function parseScope(line: string, where: string, currentRepository: string | und
       if (key !== undefined && (key === '' || key.length > 256))
         throw new TargetError(`${where}: the JSON key after # is 1 to 256 characters.`)
       return { kind, secretId, key }
+    }
+    case 'aws-ssm': {
+      const parameter = rest ?? ''
+      const arn = SSM_PARAMETER_ARN.exec(parameter)
+      const problem =
+        parameter.startsWith('arn:') && !arn
+          ? 'it is not a parameter ARN (arn:aws:ssm:REGION:ACCOUNT_ID:parameter/NAME)'
+          : (parameterNameProblem(arn ? arn[1]! : parameter, Boolean(arn)) ??
+            (parameter.length > SSM_MAX_LENGTH ? `it is longer than ${SSM_MAX_LENGTH} characters` : undefined))
+      if (problem) throw new TargetError(`${where}: '${parameter}' is not a Parameter Store parameter name or ARN: ${problem}.`)
+      return { kind, parameter }
     }
     default:
       throw new TargetError(`${where}: unknown target kind '${kind}'. ${KINDS_HELP}.`)

@@ -8,10 +8,15 @@
 /** Long enough for any error message a service writes; short enough that a body cannot flood the log. */
 const MAX_LENGTH = 300
 
-// C0/C1 controls (line breaks, escape sequences) and bidirectional overrides that could disguise a line.
-const UNSAFE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu
+// C0/C1 controls (line breaks, escape sequences), the Unicode line and paragraph separators (line breaks to
+// some readers), the bidirectional marks and overrides (U+061C, U+200E/F, U+202A-E, U+2066-9) that could
+// disguise a line, and lone surrogates (\p{Cs} matches only unpaired ones under the u flag).
+const UNSAFE = /[\p{Cc}\p{Cs}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/gu
 
-/** One line of neutralised text: no control characters, no `::` or `##[` left intact, capped in length. */
+/**
+ * One line of neutralised text: no control characters, no `::` or `##[` left intact, capped at `max` code
+ * points, so that a cut never leaves half a surrogate pair.
+ */
 export function remoteText(value: unknown, max = MAX_LENGTH): string {
   const text = String(value)
     .replace(UNSAFE, ' ')
@@ -19,7 +24,9 @@ export function remoteText(value: unknown, max = MAX_LENGTH): string {
     .replace(/:(?=:)/g, ': ')
     .replace(/##\[/g, '# #[')
     .trim()
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+  if (text.length <= max) return text
+  const points = Array.from(text)
+  return points.length > max ? `${points.slice(0, max - 1).join('')}…` : text
 }
 
 /** What a network error code means, for an error text a person can act on. */

@@ -20,13 +20,37 @@ const SKIP_TEXT: Record<NonNullable<Report['skipReason']>, string> = {
     'Skipped: the new secret waiting in the queue is in every target already; its message was deleted, nothing was written and no deploy started.',
 }
 
-/** Table cells cannot hold pipes or line breaks. */
+const MESSAGE_TEXT: Record<Report['message'], string> = {
+  deleted: 'deleted',
+  kept: 'kept in the queue for the next run',
+  'delete failed': 'failed to delete: it reappears, and the next run stores the same value again',
+  none: 'nothing taken',
+}
+
+/** Our own text in a table cell (names, code spans): cells cannot hold pipes or line breaks. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
+
+/**
+ * Text that may carry remote text (error texts, details) as literal Markdown text: every character that could
+ * open a link, an image, emphasis, code, a heading, HTML or a table cell is escaped, and line breaks become <br>.
+ * A bare URL may still be shown as a link by GitHub's autolinking; it then shows its real target.
+ */
+export function markdownText(text: string): string {
+  return text
+    .replace(/[\\`*_[\]#|~!]/g, '\\$&')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r?\n/g, '<br>')
+}
+
+/** A failure as a caution block, each line escaped (it carries remote text). */
+const caution = (failure: string) => ['> [!CAUTION]', ...failure.split(/\r?\n/).map((l) => `> ${markdownText(l)}`), '']
 
 export function renderSummary(report: Report, failure?: string, rotateBeforeMs?: number, now = Date.now()): string {
   const lines = ['## LWA client secret rotation', '']
   if (failure) {
-    lines.push('> [!CAUTION]', ...failure.split('\n').map((l) => `> ${l}`), '')
+    lines.push(...caution(failure))
   } else if (report.result) {
     lines.push(report.skipReason ? SKIP_TEXT[report.skipReason] : RESULT_TEXT[report.result], '')
   }
@@ -37,14 +61,14 @@ export function renderSummary(report: Report, failure?: string, rotateBeforeMs?:
     `| Result | ${failure ? 'failed' : (report.result ?? '-')} |`,
     `| New secret expires | ${report.secretExpiresAt ?? '-'} |`,
     `| Previous secret stops working | ${report.previousSecretExpiresAt ?? '-'} |`,
-    `| New-secret message | ${report.messageKept ? 'kept in the queue for the next run' : failure ? '-' : 'deleted'} |`,
+    `| New-secret message | ${MESSAGE_TEXT[report.message]} |`,
     ...timeline(report, rotateBeforeMs, now),
     '',
     '| Target | Status |',
     '|---|---|',
     ...report.targets.map(
       (t) =>
-        `| \`${cell(t.target)}\` | ${cell(t.detail ? `${t.status}: ${t.detail}` : t.version ? `${t.status} (version ${t.version})` : t.status)} |`,
+        `| \`${cell(t.target)}\` | ${markdownText(t.detail ? `${t.status}: ${t.detail}` : t.version ? `${t.status} (version ${t.version})` : t.status)} |`,
     ),
     '',
   )
@@ -52,7 +76,7 @@ export function renderSummary(report: Report, failure?: string, rotateBeforeMs?:
     lines.push(
       '| Deploy | Status |',
       '|---|---|',
-      ...report.dispatches.map((d) => `| \`${cell(d.event)}\` | ${cell(d.detail ? `${d.status}: ${d.detail}` : d.status)} |`),
+      ...report.dispatches.map((d) => `| \`${cell(d.event)}\` | ${markdownText(d.detail ? `${d.status}: ${d.detail}` : d.status)} |`),
       '',
     )
     const missed = report.dispatches.filter((d) => d.status === 'failed')
@@ -64,15 +88,7 @@ export function renderSummary(report: Report, failure?: string, rotateBeforeMs?:
 
 /** A run that failed before there was anything to report (bad input, say): the error, and that nothing changed. */
 export function renderFailure(failure: string): string {
-  return [
-    '## LWA client secret rotation',
-    '',
-    '> [!CAUTION]',
-    ...failure.split('\n').map((l) => `> ${l}`),
-    '',
-    'Nothing was rotated or changed.',
-    '',
-  ].join('\n')
+  return ['## LWA client secret rotation', '', ...caution(failure), 'Nothing was rotated or changed.', ''].join('\n')
 }
 
 /** The expiry timeline: the secret in use, its days left, and when the next rotation is due. */
@@ -134,18 +150,21 @@ export function expiryAlerts(
 /** mode: check — each check with its outcome and fix. */
 export function renderCheck(result: CheckReport): string {
   const failed = result.checks.filter((c) => !c.ok).length
+  const unproven = result.checks.filter((c) => c.unproven).length
   return [
     '## LWA client secret rotation: check',
     '',
     failed
       ? `${failed} of ${result.checks.length} check(s) failed; nothing was rotated or changed.`
-      : `All ${result.checks.length} checks passed; nothing was rotated or changed.`,
+      : `All ${result.checks.length - unproven} checks passed${unproven ? `, ${unproven} unproven (only a write can prove them)` : ''}; nothing was rotated or changed.`,
     '',
     `Client id: \`${cell(result.clientId)}\``,
     '',
     '| Check | Result | Detail |',
     '|---|---|---|',
-    ...result.checks.map((c) => `| ${cell(c.name)} | ${c.ok ? 'passed' : '**failed**'} | ${cell(c.detail)} |`),
+    ...result.checks.map(
+      (c) => `| ${cell(c.name)} | ${c.ok ? (c.unproven ? 'unproven' : 'passed') : '**failed**'} | ${markdownText(c.detail)} |`,
+    ),
     '',
   ].join('\n')
 }

@@ -76,7 +76,7 @@ describe.concurrent('errors name the cause and the input', () => {
       expect(error).toContain(
         `LWA (lwa-endpoint): could not reach lwa-endpoint ${CLOSED} for the rotation token request (connection refused (ECONNREFUSED))`,
       )
-      expect(error).not.toContain('The current client-secret')
+      expect(error).not.toContain('client-id or client-secret')
       expect(world.amazon.rotateCalls()).toBe(0)
     }))
 
@@ -90,5 +90,50 @@ describe.concurrent('errors name the cause and the input', () => {
       expect(error).not.toContain('Could not load credentials from any providers')
       expect(world.amazon.rotateCalls()).toBe(0)
       expect(run.summary).toContain('No AWS credentials were found')
+    }))
+
+  it('AWS refusing the credentials themselves points to configure-aws-credentials, not to SQS permissions', () =>
+    withWorld(async (world) => {
+      world.sqsProxy.failNext('GetQueueAttributes', { status: 400, type: 'ExpiredToken' })
+      const run = await world.run()
+      expect(run.code).toBe(1)
+      const error = run.errors.join('\n')
+      expect(error).toContain(
+        'The queue (sqs-queue-url): AWS refused GetQueueAttributes on the queue (ExpiredToken: injected ExpiredToken)',
+      )
+      expect(error).toContain('the AWS credentials are invalid or expired')
+      expect(error).toContain('role-duration-seconds')
+      expect(error).not.toContain('sqs:ReceiveMessage')
+      expect(world.amazon.rotateCalls()).toBe(0)
+    }))
+
+  it("a KMS denial on the queue names kms:Decrypt on the queue's key", () =>
+    withWorld(async (world) => {
+      world.sqsProxy.failNext('ReceiveMessage', { status: 400, type: 'KmsAccessDenied' })
+      const run = await world.run()
+      expect(run.code).toBe(1)
+      const error = run.errors.join('\n')
+      expect(error).toContain('AWS refused ReceiveMessage on the queue (KmsAccessDenied: injected KmsAccessDenied)')
+      expect(error).toContain("kms:Decrypt on the queue's key")
+      expect(error).not.toContain('sqs:ChangeMessageVisibility')
+      expect(world.amazon.rotateCalls()).toBe(0)
+      expect(world.pendingSecrets()).toEqual([])
+    }))
+})
+
+describe.concurrent('the summary says what happened', () => {
+  it('a delete that fails is reported as such: the message stays in the queue, the secret is stored', () =>
+    withWorld(async (world) => {
+      world.sqsProxy.failNext('DeleteMessage', { status: 403, type: 'AccessDenied' })
+      const run = await world.run()
+      expect(run.code, run.stdout).toBe(0)
+      expect(run.outputs.result).toBe('rotated')
+      const secret = world.amazon.currentSecret(world.clientId)
+      expect(world.stored()).toBe(secret)
+      // Still in the queue (in flight until its lease lapses): a later run stores the same value again.
+      expect(world.pendingSecrets()).toEqual([secret])
+      expect(world.sqsProxy.counts.DeleteMessage).toBe(1)
+      expect(run.summary).toContain('| New-secret message | failed to delete: it reappears, and the next run stores the same value again |')
+      expect(run.summary).not.toContain('| New-secret message | deleted |')
     }))
 })

@@ -5,6 +5,7 @@
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs'
 import { describe, expect, it } from 'vitest'
+import { readState, SIMULATED, simulate } from '../../demo/serve.ts'
 import { expiryNotification } from '../sim/amazon.ts'
 import { REPO, withWorld, type World } from '../support/world.ts'
 
@@ -28,6 +29,7 @@ describe.concurrent('rotate-before-expiry', () => {
       expect(run.stdout).toMatch(/Not due: the current secret expires .* \(99 days left\)/)
       expect(run.summary).toContain('not due for rotation')
       expect(run.summary).toMatch(/Next rotation due \| \d{4}-/)
+      expect(run.summary).toContain('| New-secret message | nothing taken |')
     }))
 
   it('warns when the secret it skips expires within 14 days', () =>
@@ -152,7 +154,7 @@ describe.concurrent('rotate-before-expiry', () => {
     [{ 'expiry-variable': 'none', 'rotate-before-expiry': '30d' }, 'Input rotate-before-expiry: needs the expiry to be recorded'],
   ])('refuses %j before any request', (inputs, message) =>
     withWorld(async (world) => {
-      const run = await world.run({ inputs: world.inputs(inputs) })
+      const run = await world.run({ inputs: world.inputs({ alert: 'none', ...inputs }) }) // no alert issue either
       expect(run.code).toBe(1)
       expect(run.errors.join('\n')).toContain(message)
       expect(world.amazon.requests).toEqual([])
@@ -177,7 +179,12 @@ describe.concurrent('mode: check', () => {
         expect(run.code, run.stdout).toBe(0)
         expect(run.outputs.result).toBe('checked')
         expect(world.amazon.rotateCalls()).toBe(0)
-        expect(world.github.requests.filter((r) => r.method !== 'GET')).toEqual([])
+        // The one write is the throw-away secret that proves the scope writable, deleted at once.
+        expect(world.github.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual([
+          `PUT /repos/${REPO}/actions/secrets/LWA_ROTATION_WRITE_CHECK`,
+          `DELETE /repos/${REPO}/actions/secrets/LWA_ROTATION_WRITE_CHECK`,
+        ])
+        expect(world.github.secret(REPO, 'LWA_ROTATION_WRITE_CHECK')).toBeUndefined()
         expect(world.stored()).toBeUndefined()
         // The waiting message is seen, and given back at once.
         expect(run.stdout).toContain('1 new-secret message(s) for this client are waiting')
@@ -190,6 +197,10 @@ describe.concurrent('mode: check', () => {
           'The queue keeps messages long enough',
           "The queue policy lets Amazon's notifications in",
           `Target repository:${REPO} is reachable`,
+          `Target repository:${REPO} can be written`,
+          'Amazon can deliver to the queue',
+          'Only Amazon may send, and only this account may receive or delete',
+          `The rotation record LWA_CLIENT_SECRET_ROTATION is readable`,
           `The expiry variable ${VARIABLE} is readable`,
         ]) {
           expect(run.summary).toContain(`| ${name} | passed |`)
@@ -219,6 +230,43 @@ describe.concurrent('mode: check', () => {
       { queueAttributes: { MessageRetentionPeriod: String(4 * 86400), Policy: policy('111122223333') } },
     ))
 
+  it('flags a queue Amazon cannot encrypt for or others may read, a token that may only read, and an outstanding rotation', () =>
+    withWorld(
+      async (world) => {
+        const token = `ghs_${'q'.repeat(36)}`
+        world.github.addToken(token, { write: [`variables:${REPO}`], read: [REPO] })
+        const rotatedAt = new Date(Date.now() - 2 * 86_400_000)
+        world.github.setVariable(REPO, 'LWA_CLIENT_SECRET_ROTATION', rotatedAt.toISOString())
+        const run = await world.run({ inputs: world.inputs({ mode: 'check', 'github-token': token }) })
+        expect(run.code).toBe(1)
+        const error = run.errors.join('\n')
+        expect(error).toContain(
+          'Amazon can deliver to the queue: The queue (sqs-queue-url) is encrypted with the AWS managed key alias/aws/sqs',
+        )
+        expect(error).toContain('Only Amazon may send, and only this account may receive or delete: statement 2 lets * ReceiveMessage')
+        expect(error).toContain(`Target repository:${REPO} can be written: could not prove it may write secrets here`)
+        const deadline = new Date(rotatedAt.getTime() + 7 * 86_400_000).toISOString().slice(0, 10)
+        expect(error).toContain(
+          `The rotation record LWA_CLIENT_SECRET_ROTATION is readable: a rotation of ${rotatedAt.toISOString()} is outstanding`,
+        )
+        expect(error).toContain(`stops working on ${deadline}`)
+        expect(run.summary).toContain("| Amazon's subscription names this queue | unproven |")
+        expect(world.amazon.rotateCalls()).toBe(0)
+      },
+      {
+        queueAttributes: {
+          KmsMasterKeyId: 'alias/aws/sqs',
+          Policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::437568002678:root' }, Action: 'sqs:SendMessage', Resource: '*' },
+              { Effect: 'Allow', Principal: '*', Action: 'sqs:ReceiveMessage', Resource: '*' },
+            ],
+          }),
+        },
+      },
+    ))
+
   it('fails without AWS credentials or with a wrong refresh-token, naming each fix, and changes nothing', () =>
     withWorld(async (world) => {
       const run = await world.run({
@@ -230,5 +278,26 @@ describe.concurrent('mode: check', () => {
       expect(error).toContain('LWA accepts the refresh-token: LWA refused the refresh_token grant')
       expect(error).toContain('The queue answers: No AWS credentials were found')
       expect(world.amazon.rotateCalls()).toBe(0)
+    }))
+})
+
+describe.concurrent('npm run serve', () => {
+  it('gives its token the variables permission: a run records the expiry, with no warning about it', () =>
+    withWorld(async (world) => {
+      const queueUrl = simulate(world, REPO)
+      const run = await world.run({
+        inputs: world.inputs({
+          'client-id': SIMULATED.clientId,
+          'client-secret': SIMULATED.clientSecret,
+          'github-token': SIMULATED.githubToken,
+          'sqs-queue-url': queueUrl,
+          targets: `repository\nenvironment:${SIMULATED.environment}`,
+        }),
+      })
+      expect(run.code, run.stdout).toBe(0)
+      expect(run.warnings).toEqual([])
+      expect(readState(world, REPO)).toMatchObject({ rotations: 1, stored: true, pending: 0 })
+      expect(recorded(world)).toBe(run.outputs['secret-expires-at'])
+      expect(run.summary).toContain(`| Expiry variable | \`${VARIABLE}\`: recorded |`)
     }))
 })

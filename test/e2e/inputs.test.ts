@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createWorld, type World } from '../support/world.ts'
+import { markdownText } from '../../src/shell/summary.ts'
 
 let world: World
 beforeAll(async () => (world = await createWorld()))
@@ -40,11 +41,12 @@ const cases: Array<[string, Record<string, string>, string]> = [
 
 it.each(cases)('%s fails with a clear error and calls nobody', async (_, overrides, message) => {
   const before = { amazon: world.amazon.requests.length, github: world.github.requests.length }
-  const run = await world.run({ inputs: world.inputs(overrides) })
+  // alert: none, or the run would open its alert issue (alerts.test.ts covers that for input errors).
+  const run = await world.run({ inputs: world.inputs({ alert: 'none', ...overrides }) })
   expect(run.code).toBe(1)
   expect(run.errors.join('\n')).toContain(message)
   // The job summary carries the error too, and says nothing changed.
-  expect(run.summary).toContain(message)
+  expect(run.summary).toContain(markdownText(message))
   expect(run.summary).toContain('Nothing was rotated or changed.')
   expect(world.amazon.requests.length - before.amazon).toBe(0)
   expect(world.github.requests.length - before.github).toBe(0)

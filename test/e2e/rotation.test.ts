@@ -51,6 +51,7 @@ describe('a scheduled rotation', () => {
     expect(run.summary).toContain(world.clientId)
     expect(run.summary).toContain(`| \`environment:${REPO}:production\` | created |`)
     expect(run.summary).toContain(run.outputs['secret-expires-at'])
+    expect(run.summary).toContain('| New-secret message | deleted |')
   })
 
   it('sends requests that match the API descriptions', async () => {

@@ -48,6 +48,45 @@ describe.concurrent('Secrets Manager targets', () => {
       expect(JSON.parse(run.outputs['updated-targets']!)).toContain(`aws-secretsmanager:${arn}#clientSecret`)
     }))
 
+  it("masks the key's value it replaces and the value it writes, never the secret's other values", () =>
+    withWorld(async (world, sm, env) => {
+      const replaced = 'amzn1.oa2-cs.v1.the-value-this-run-replaces'
+      // Pretty-printed, as a console or a script may store it: the runner would mask each of its lines.
+      const stored = { clientSecret: replaced, environment: 'production', note: 'read by the deploy job' }
+      sm.createSecret('sp-api/app', JSON.stringify(stored, null, 2))
+      const run = await world.run({ inputs: world.inputs({ targets: 'aws-secretsmanager:sp-api/app#clientSecret' }), env })
+      expect(run.code, run.stdout).toBe(0)
+
+      const secret = world.amazon.currentSecret(world.clientId)
+      const written = sm.current('sp-api/app').value!
+      expect(JSON.parse(written)).toEqual({ ...stored, clientSecret: secret })
+      const masked = run.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('::add-mask::'))
+        .map((l) => l.slice('::add-mask::'.length))
+      expect(masked).toContain(replaced)
+      expect(masked).toContain(written)
+      expect(masked).toContain(secret)
+      for (const value of ['production', 'read by the deploy job', '{', '}', '"environment": "production",']) {
+        expect(masked, value).not.toContain(value)
+      }
+      expect(masked.filter((m) => m.includes('\n') || m.includes('%0A'))).toEqual([])
+    }))
+
+  it('two #KEY targets of one secret: one merged version holds the new secret under both keys, the other keys kept', () =>
+    withWorld(async (world, sm, env) => {
+      const json = { clientId: world.clientId, clientSecret: world.initialSecret, legacySecret: world.initialSecret, region: 'eu' }
+      sm.createSecret('sp-api/credentials', JSON.stringify(json))
+      const targets = 'aws-secretsmanager:sp-api/credentials#clientSecret\naws-secretsmanager:sp-api/credentials#legacySecret'
+      const run = await world.run({ inputs: world.inputs({ targets }), env })
+      expect(run.code, run.stdout).toBe(0)
+      const secret = world.amazon.currentSecret(world.clientId)
+      expect(JSON.parse(sm.current('sp-api/credentials').value!)).toEqual({ ...json, clientSecret: secret, legacySecret: secret })
+      // One PutSecretValue for both keys: the version before and the merged one.
+      expect(sm.versions('sp-api/credentials')).toHaveLength(2)
+      expect(world.pendingSecrets()).toEqual([])
+    }))
+
   it('a resumed run repeats the same version instead of making a second one', () =>
     withWorld(async (world, sm, env) => {
       sm.createSecret('lwa', 'old value')
@@ -88,6 +127,23 @@ describe.concurrent('Secrets Manager targets', () => {
       expect(run.errors.join('\n')).toContain('aws-secretsmanager:lwa: AWS refused DescribeSecret')
       expect(run.errors.join('\n')).toContain('secretsmanager:DescribeSecret')
       expect(world.amazon.rotateCalls()).toBe(0)
+    }))
+
+  it('credentials AWS does not accept are named as such, not as missing IAM actions', () =>
+    withWorld(async (world, sm, env) => {
+      sm.createSecret('lwa', 'old value')
+      sm.failNext('DescribeSecret', {
+        status: 400,
+        body: { __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' },
+      })
+      const run = await world.run({ inputs: world.inputs({ targets: 'repository\naws-secretsmanager:lwa' }), env })
+      expect(run.code).toBe(1)
+      const error = run.errors.join('\n')
+      expect(error).toContain('aws-secretsmanager:lwa: AWS refused DescribeSecret (UnrecognizedClientException: The security token')
+      expect(error).toContain('the AWS credentials are invalid or expired')
+      expect(error).not.toContain('secretsmanager:PutSecretValue')
+      expect(world.amazon.rotateCalls()).toBe(0)
+      expect(sm.current('lwa').value).toBe('old value')
     }))
 
   it('a value that is not a JSON object stops the preflight for a #KEY target', () =>

@@ -137,12 +137,14 @@ describe.concurrent('read-back', () => {
       )
       const secret = world.amazon.currentSecret(world.clientId)
       expect(world.pendingSecrets()).toEqual([secret])
+      expect(first.summary).toContain('| New-secret message | kept in the queue for the next run |')
 
       const second = await world.run({ inputs })
       expect(second.code, second.stdout).toBe(0)
       expect(second.outputs.result).toBe('resumed')
       expect(world.stored(OTHER)).toBe(secret)
       expect(world.pendingSecrets()).toEqual([])
+      expect(second.summary).toContain('| New-secret message | deleted |')
     }))
 })
 

@@ -6,9 +6,13 @@
  */
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs'
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { newSecretNotification } from '../sim/amazon.ts'
 import { withWorld, type World } from '../support/world.ts'
+import { markdownText } from '../../src/shell/summary.ts'
 
 const HOUR = 3_600_000
 const formatted = () => `amzn1.oa2-cs.v1.${randomBytes(32).toString('hex')}`
@@ -139,14 +143,23 @@ describe.concurrent('remote text is data', () => {
   it('neutralises workflow commands in LWA and GitHub error texts', () =>
     withWorld(async (world) => {
       world.amazon.failNext('token', { status: 401, body: { error: 'invalid_client', error_description: hostile } })
-      world.github.failNext({ method: 'GET', path: /public-key$/ }, { status: 404, body: { message: hostile } })
+      const markdown = '[fix it here](https://evil.example) <img src=x> | cell'
+      world.github.failNext({ method: 'GET', path: /public-key$/ }, { status: 404, body: { message: `${hostile} ${markdown}` } })
       const run = await world.run()
       expect(run.code).toBe(1)
       expect(injectedCommands(run.stdout)).toEqual([])
-      expect(run.errors.join('\n')).toContain('The current client-secret: LWA refused')
+      expect(run.errors.join('\n')).toContain('The client-id or client-secret: LWA refused')
       expect(world.amazon.rotateCalls()).toBe(0)
+      // In the job summary the same text is Markdown text: no link, no HTML.
+      expect(run.summary).toContain('\\[fix it here\\](https://evil.example) &lt;img src=x&gt; \\| cell')
+      expect(run.summary).not.toContain('[fix it here]')
+      expect(run.summary).not.toContain('<img')
     }))
 })
+
+/** An AWS config file whose default profile sends every AWS call to a plain-http endpoint. */
+const PLAIN_HTTP_AWS_CONFIG = join(mkdtempSync(join(tmpdir(), 'aws-config-')), 'config')
+writeFileSync(PLAIN_HTTP_AWS_CONFIG, '[default]\nendpoint_url = http://aws.example.com\n')
 
 describe.concurrent('endpoints', () => {
   it.each([
@@ -159,15 +172,20 @@ describe.concurrent('endpoints', () => {
     [{ 'github-api-url': 'http://ghe.example.com/api/v3' }, {}, 'Input github-api-url: must be an https URL'],
     [{ 'github-api-url': 'https://octo:hunter2hunter2@ghe.example.com/api/v3' }, {}, 'Input github-api-url: must not contain credentials'],
     [{}, { AWS_ENDPOINT_URL_SQS: 'http://sqs.example.com' }, 'Input environment variable AWS_ENDPOINT_URL_SQS: must be an https URL'],
+    [
+      {},
+      { AWS_CONFIG_FILE: PLAIN_HTTP_AWS_CONFIG },
+      'Input endpoint_url of the AWS profile default (AWS config file): must be an https URL',
+    ],
   ])('refuses %j %j before any request', (inputs, env, message) =>
     withWorld(async (world) => {
-      const run = await world.run({ inputs: world.inputs(inputs), env: world.env(env) })
+      const run = await world.run({ inputs: world.inputs({ alert: 'none', ...inputs }), env: world.env(env) }) // no alert issue either
       expect(run.code).toBe(1)
       expect(run.errors.join('\n')).toContain(message)
       expect(run.stdout + run.stderr + run.summary).not.toContain('hunter2hunter2')
       expect(world.amazon.requests).toEqual([])
       expect(world.github.requests).toEqual([])
-      expect(run.summary).toContain(message)
+      expect(run.summary).toContain(markdownText(message))
     }),
   )
 

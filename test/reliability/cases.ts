@@ -36,6 +36,8 @@ export interface Tally {
 
 export const ENV = `${REPO}:production`
 export const BOTH = 'repository\nenvironment:production'
+/** A write of the secret itself, not the throw-away secret that proves a scope writable before the rotation. */
+const SECRET_WRITE = /\/LWA_CLIENT_SECRET$/
 /** Long enough for a message held by a killed run (LEASE_SECONDS = 30) to come back. */
 const AFTER_KILL_TIMEOUT = '90'
 
@@ -187,7 +189,7 @@ export const cases: FaultCase[] = [
     ...killed(
       'Killed after one of two targets was written',
       (world) => {
-        world.github.failNext({ method: 'PUT', path: /\/environments\// }, { status: 0, hang: true })
+        world.github.failNext({ method: 'PUT', path: /\/environments\/.*\/LWA_CLIENT_SECRET$/ }, { status: 0, hang: true })
         return { killWhen: new RegExp(`repository:${REPO}: LWA_CLIENT_SECRET created`) }
       },
       'One target holds the new secret, the other the old one (valid 7 more days); the message comes back within 30 s.',
@@ -288,26 +290,26 @@ export const cases: FaultCase[] = [
     w.sqsProxy.failNext('DeleteMessage', { status: 400, type: 'ThrottlingException' })
   }),
   transient('GitHub answers 502 twice to a secret write', (w) =>
-    w.github.failNext({ method: 'PUT' }, { status: 502, body: { message: 'Bad Gateway' }, times: 2 }),
+    w.github.failNext({ method: 'PUT', path: SECRET_WRITE }, { status: 502, body: { message: 'Bad Gateway' }, times: 2 }),
   ),
   transient('GitHub answers 503 to a public-key read', (w) =>
     w.github.failNext({ method: 'GET', path: /public-key$/ }, { status: 503, body: { message: 'Service Unavailable' } }),
   ),
   transient('GitHub secondary rate limit: 403 with retry-after', (w) =>
-    w.github.failNext({ method: 'PUT' }, { status: 403, body: secondary, headers: { 'retry-after': '1' } }),
+    w.github.failNext({ method: 'PUT', path: SECRET_WRITE }, { status: 403, body: secondary, headers: { 'retry-after': '1' } }),
   ),
   {
     // Octokit's throttling waits a minute on a secondary rate limit that names no retry-after.
     ...transient('GitHub secondary rate limit: 403 without retry-after', (w) =>
-      w.github.failNext({ method: 'PUT' }, { status: 403, body: secondary }),
+      w.github.failNext({ method: 'PUT', path: SECRET_WRITE }, { status: 403, body: secondary }),
     ),
     waitSeconds: 60,
   },
   transient('GitHub secondary rate limit: 429 with retry-after', (w) =>
-    w.github.failNext({ method: 'PUT' }, { status: 429, body: secondary, headers: { 'retry-after': '1' } }),
+    w.github.failNext({ method: 'PUT', path: SECRET_WRITE }, { status: 429, body: secondary, headers: { 'retry-after': '1' } }),
   ),
   transient('GitHub secondary rate limit: 429 without retry-after', (w) =>
-    w.github.failNext({ method: 'PUT' }, { status: 429, body: secondary }),
+    w.github.failNext({ method: 'PUT', path: SECRET_WRITE }, { status: 429, body: secondary }),
   ),
 
   {
@@ -400,17 +402,19 @@ export const cases: FaultCase[] = [
   },
   {
     group: 'Permanent faults',
-    fault: 'The current client-secret is wrong or expired',
+    fault: 'The current client-secret is wrong or expired (or the client-id is)',
     action:
       'LWA answers invalid_client in the preflight; with no new secret waiting in the queue to store instead, it stops before rotating.',
-    userSees: "A preflight error naming the client-secret and LWA's invalid_client.",
-    recovery: 'Set the secret the application uses now and re-run.',
+    userSees: "A preflight error naming the client-id or client-secret (LWA's invalid_client does not tell them apart).",
+    recovery: 'Set the client-id and the secret the application uses now and re-run.',
     run: (tally) =>
       scenario(tally, {}, async (world) => {
         world.faults++
         const run = await world.run({ inputs: world.inputs({ 'client-secret': 'amzn1.oa2-cs.v1.revoked' }) })
         expect(run.code).toBe(1)
-        expect(errorOf(run)).toMatch(/LWA rejects the current client-secret \(LWA refused .*invalid_client/)
+        expect(errorOf(run)).toMatch(
+          /LWA rejects the client-id or client-secret \(LWA refused .*invalid_client.*: the client-id or the client-secret is wrong/,
+        )
         expect(world.amazon.rotateCalls()).toBe(0)
       }),
   },

@@ -4,10 +4,11 @@
  * `FaultCase[]` (see cases.ts for the type and the shared helpers), spread in here.
  */
 import { cases, type FaultCase } from './cases.ts'
+import { parameterStoreCases } from './cases-parameter-store.ts'
 import { targetCases } from './cases-targets.ts'
 import { trustCases } from './cases-trust.ts'
 
-export const catalogue: FaultCase[] = [...cases, ...trustCases, ...targetCases]
+export const catalogue: FaultCase[] = [...cases, ...trustCases, ...targetCases, ...parameterStoreCases]
 
 /** docs/reliability.md, rendered from the catalogue. */
 export function renderReliabilityDoc(list: FaultCase[]): string {

@@ -90,6 +90,8 @@ beforeAll(async () => {
   gh.addToken('star', { write: ['*'] })
   gh.addToken('vars', { write: ['variables:acme/app'] })
   gh.addToken('varsread', { write: [], read: ['variables:acme/app'] })
+  gh.addToken('iss', { write: ['issues:acme/app'], login: 'github-actions[bot]' })
+  gh.addToken('issread', { write: [], read: ['issues:acme/app'] })
 })
 
 afterAll(async () => {
@@ -578,6 +580,154 @@ describe('dispatches', () => {
   })
 })
 
+describe('issues, comments and labels', () => {
+  const ISSUES = '/repos/acme/app/issues'
+  const LABELS = '/repos/acme/app/labels'
+  const LABEL = 'lwa-secret-rotation'
+
+  it('creates a label (201) once (422 after), reads it in any case (200) and answers 404 for a missing one', async () => {
+    const body = { name: LABEL, color: 'D93F0B', description: 'alerts' }
+    const created = await api('POST', LABELS, { token: 'iss', body })
+    expect(created.status).toBe(201)
+    expect(created.body).toMatchObject({ name: LABEL, color: 'd93f0b', description: 'alerts', default: false })
+    const again = await api('POST', LABELS, { token: 'iss', body: { name: LABEL.toUpperCase() } })
+    expect(again.status).toBe(422)
+    expect(again.body).toMatchObject({ errors: [{ resource: 'Label', field: 'name', code: 'already_exists' }] })
+    expect((await api('GET', `${LABELS}/LWA-Secret-Rotation`, { token: 'issread' })).status).toBe(200)
+    expect((await api('GET', `${LABELS}/nothing`, { token: 'issread' })).status).toBe(404)
+    for (const bad of [{}, { name: 'x', color: '#d93f0b' }, { name: 'y', color: 'red' }, { name: 'z', description: 'd'.repeat(101) }]) {
+      expect((await api('POST', LABELS, { token: 'iss', body: bad })).status, JSON.stringify(bad)).toBe(422)
+    }
+    expect(gh.label('acme/app', LABEL)).toEqual({ name: LABEL, color: 'd93f0b', description: 'alerts' })
+  })
+
+  it('opens an issue (201) with its labels, creating missing ones, and lists it by every label named, pull requests included', async () => {
+    const created = await api('POST', ISSUES, {
+      token: 'iss',
+      body: { title: 'Rotation failed', body: 'marker', labels: [LABEL, { name: 'extra' }] },
+    })
+    expect(created.status).toBe(201)
+    const issue = created.body as { number: number; labels: Array<{ name: string }>; user: { login: string }; state: string }
+    expect(issue).toMatchObject({ state: 'open', user: { login: 'github-actions[bot]' } })
+    expect(issue.labels.map((l) => l.name)).toEqual([LABEL, 'extra'])
+    expect(gh.label('acme/app', 'extra')).toEqual({ name: 'extra', color: 'ededed', description: null })
+    const pr = gh.addIssue('acme/app', { title: 'A pull request', labels: [LABEL], pullRequest: true })
+
+    const listed = await api('GET', `${ISSUES}?labels=${LABEL}&state=open&per_page=100`, { token: 'issread' })
+    expect(listed.status).toBe(200)
+    const rows = listed.body as Array<{ number: number; pull_request?: unknown }>
+    expect(rows.map((r) => r.number)).toEqual([pr, issue.number]) // newest first by default
+    expect(rows.find((r) => r.number === pr)?.pull_request).toBeDefined()
+    const both = await api('GET', `${ISSUES}?labels=${LABEL},EXTRA&direction=asc`, { token: 'issread' })
+    expect((both.body as Array<{ number: number }>).map((r) => r.number)).toEqual([issue.number])
+    expect((await api('GET', `${ISSUES}?labels=nothing`, { token: 'issread' })).body).toEqual([])
+    expect((await api('GET', `${ISSUES}/${issue.number}`, { token: 'issread' })).body).toMatchObject({
+      number: issue.number,
+      body: 'marker',
+    })
+  })
+
+  it('edits (200), comments (201), lists comments (200), closes as completed and reopens', async () => {
+    const number = gh.addIssue('acme/app', { title: 'old', body: 'old body', labels: [LABEL] })
+    const edited = await api('PATCH', `${ISSUES}/${number}`, { token: 'iss', body: { title: 'new', body: 'new body' } })
+    expect(edited.status).toBe(200)
+    expect(edited.body).toMatchObject({ title: 'new', body: 'new body', state: 'open' })
+    const comment = await api('POST', `${ISSUES}/${number}/comments`, { token: 'iss', body: { body: 'The state changed.' } })
+    expect(comment.status).toBe(201)
+    expect(comment.body).toMatchObject({ body: 'The state changed.', user: { login: 'github-actions[bot]' } })
+    const comments = await api('GET', `${ISSUES}/${number}/comments`, { token: 'issread' })
+    expect((comments.body as Array<{ body: string }>).map((c) => c.body)).toEqual(['The state changed.'])
+
+    const closed = await api('PATCH', `${ISSUES}/${number}`, { token: 'iss', body: { state: 'closed', state_reason: 'completed' } })
+    expect(closed.body).toMatchObject({ state: 'closed', state_reason: 'completed' })
+    expect((closed.body as { closed_at: string | null }).closed_at).not.toBeNull()
+    const open = (await api('GET', `${ISSUES}?labels=${LABEL}&per_page=100`, { token: 'issread' })).body as Array<{ number: number }>
+    expect(open.map((i) => i.number)).not.toContain(number)
+    const all = (await api('GET', `${ISSUES}?labels=${LABEL}&state=all&per_page=100`, { token: 'issread' })).body as Array<{
+      number: number
+    }>
+    expect(all.map((i) => i.number)).toContain(number)
+    const reopened = await api('PATCH', `${ISSUES}/${number}`, { token: 'iss', body: { state: 'open' } })
+    expect(reopened.body).toMatchObject({ state: 'open', state_reason: 'reopened', closed_at: null })
+    expect(gh.issues('acme/app').find((i) => i.number === number)).toMatchObject({ title: 'new', comments: ['The state changed.'] })
+  })
+
+  it('answers 400 and 422 to bodies GitHub refuses, changing nothing', async () => {
+    const number = gh.addIssue('acme/app', { title: 'stays', labels: [LABEL] })
+    const cases: Array<[string, string, unknown, number]> = [
+      ['POST', ISSUES, {}, 422],
+      ['POST', ISSUES, { title: 'x', labels: 'not a list' }, 422],
+      ['POST', `${ISSUES}`, '{not json', 400],
+      ['PATCH', `${ISSUES}/${number}`, { state: 'shut' }, 422],
+      ['PATCH', `${ISSUES}/${number}`, { state: 'closed', state_reason: 'bored' }, 422],
+      ['POST', `${ISSUES}/${number}/comments`, {}, 422],
+      ['POST', `${ISSUES}/${number}/labels`, { labels: [] }, 422],
+      ['GET', `${ISSUES}?state=shut`, undefined, 422],
+    ]
+    for (const [method, path, body, status] of cases) {
+      const r = await api(method, path, typeof body === 'string' ? { token: 'iss', raw: body } : { token: 'iss', body })
+      expect(r.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(status)
+    }
+    expect(gh.issues('acme/app').find((i) => i.number === number)).toMatchObject({ state: 'open', title: 'stays', comments: [] })
+  })
+
+  it('answers 403 without an issues grant, 404 to a token that cannot see the repository or a number that is none, 410 when issues are off', async () => {
+    expect((await api('GET', ISSUES, { token: 'w' })).status).toBe(403) // secrets, not issues
+    expect((await api('GET', `${LABELS}/${LABEL}`, { token: 'w' })).status).toBe(403)
+    expect((await api('GET', ISSUES, { token: 'other' })).status).toBe(404)
+    expect((await api('POST', ISSUES, { token: 'issread', body: { title: 'x' } })).status).toBe(403)
+    expect((await api('POST', LABELS, { token: 'issread', body: { name: 'x' } })).status).toBe(403)
+    expect((await api('POST', `${ISSUES}/1/comments`, { token: 'issread', body: { body: 'x' } })).status).toBe(403)
+    expect((await api('PATCH', `${ISSUES}/1`, { token: 'issread', body: { title: 'x' } })).status).toBe(403)
+    for (const path of [`${ISSUES}/99999`, `${ISSUES}/abc`, `${ISSUES}/0`, `${ISSUES}/99999/comments`]) {
+      expect((await api('GET', path, { token: 'issread' })).status, path).toBe(404)
+    }
+    expect((await api('POST', `${ISSUES}/99999/comments`, { token: 'iss', body: { body: 'x' } })).status).toBe(404)
+    expect((await api('PATCH', `${ISSUES}/99999`, { token: 'iss', body: { title: 'x' } })).status).toBe(404)
+    expect((await api('POST', `${ISSUES}/99999/labels`, { token: 'iss', body: { labels: ['x'] } })).status).toBe(404)
+    gh.setIssues('acme/app', { enabled: false })
+    try {
+      const off = await api('GET', ISSUES, { token: 'issread' })
+      expect(off.status).toBe(410)
+      expect(off.body).toMatchObject({ message: 'Issues are disabled for this repo' })
+      expect((await api('GET', `${ISSUES}/1`, { token: 'issread' })).status).toBe(410)
+      expect((await api('GET', `${LABELS}/${LABEL}`, { token: 'issread' })).status).toBe(200)
+    } finally {
+      gh.setIssues('acme/app', { enabled: true })
+    }
+  })
+
+  it('drops the labels of a new issue when told to; add-labels takes its three body forms', async () => {
+    gh.setIssues('acme/app', { labelsDroppedOnCreate: true })
+    let number: number
+    try {
+      const created = await api('POST', ISSUES, { token: 'iss', body: { title: 'unlabelled', labels: [LABEL] } })
+      expect(created.status).toBe(201)
+      expect(created.body).toMatchObject({ labels: [] })
+      number = (created.body as { number: number }).number
+    } finally {
+      gh.setIssues('acme/app', { labelsDroppedOnCreate: false })
+    }
+    const added = await api('POST', `${ISSUES}/${number}/labels`, { token: 'iss', body: { labels: [LABEL] } })
+    expect(added.status).toBe(200)
+    expect((added.body as Array<{ name: string }>).map((l) => l.name)).toEqual([LABEL])
+    expect((await api('POST', `${ISSUES}/${number}/labels`, { token: 'iss', body: ['second'] })).status).toBe(200)
+    const third = await api('POST', `${ISSUES}/${number}/labels`, { token: 'iss', body: [{ name: 'third' }, { name: LABEL }] })
+    expect((third.body as Array<{ name: string }>).map((l) => l.name)).toEqual([LABEL, 'second', 'third'])
+  })
+
+  it('pages lists with a Link header', async () => {
+    const label = 'paged'
+    for (const title of ['one', 'two', 'three']) gh.addIssue('acme/app', { title, labels: [label] })
+    const first = await api('GET', `${ISSUES}?labels=${label}&direction=asc&per_page=2`, { token: 'issread' })
+    expect((first.body as Array<{ title: string }>).map((i) => i.title)).toEqual(['one', 'two'])
+    expect(first.headers.get('link')).toMatch(/[?&]page=2[^>]*>; rel="next"/)
+    const second = await api('GET', `${ISSUES}?labels=${label}&direction=asc&per_page=2&page=2`, { token: 'issread' })
+    expect((second.body as Array<{ title: string }>).map((i) => i.title)).toEqual(['three'])
+    expect(second.headers.get('link')).not.toMatch(/rel="next"/)
+  })
+})
+
 // --- checks against GitHub's REST description ---
 
 /** The extract of GitHub's REST description the simulator follows (see test/sim/github.ts). */
@@ -587,6 +737,9 @@ const SPEC_PATH = process.env.GITHUB_REST_SPEC ?? fileURLToPath(new URL('../spec
 /** The JSON Schema keywords the extract uses. */
 interface Schema {
   type?: string
+  nullable?: boolean
+  allOf?: Schema[]
+  minItems?: number
   properties?: Record<string, Schema>
   required?: string[]
   additionalProperties?: boolean | Schema
@@ -620,11 +773,25 @@ const VARIABLE_OPERATIONS = [
   'actions/delete-repo-variable',
 ]
 
+const ISSUE_OPERATIONS = [
+  'issues/list-for-repo',
+  'issues/create',
+  'issues/get',
+  'issues/update',
+  'issues/list-comments',
+  'issues/create-comment',
+  'issues/get-label',
+  'issues/create-label',
+  'issues/add-labels',
+]
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/
 
 /** What in `v` breaks `schema` (empty when it conforms), for the keywords the extract uses. */
 function schemaProblems(schema: Schema, v: unknown, at: string): string[] {
+  if (schema.nullable && v === null) return []
+  if (schema.allOf) return schema.allOf.flatMap((s) => schemaProblems(s, v, at))
   if (schema['x-not-inlined']) return isObject(v) ? [] : [`${at}: expected an object (${schema['x-github-schema']})`]
   if (schema.oneOf) {
     const n = schema.oneOf.filter((s) => schemaProblems(s, v, at).length === 0).length
@@ -647,6 +814,7 @@ function schemaProblems(schema: Schema, v: unknown, at: string): string[] {
     }
     case 'array':
       if (!Array.isArray(v)) return [`${at}: expected an array`]
+      if (schema.minItems !== undefined && v.length < schema.minItems) return [`${at}: fewer than ${schema.minItems} items`]
       return schema.items ? v.flatMap((item, i) => schemaProblems(schema.items!, item, `${at}[${i}]`)) : []
     case 'string': {
       if (typeof v !== 'string') return [`${at}: expected a string`]
@@ -663,6 +831,8 @@ function schemaProblems(schema: Schema, v: unknown, at: string): string[] {
       return typeof v === 'number' ? [] : [`${at}: expected a number`]
     case 'boolean':
       return typeof v === 'boolean' ? [] : [`${at}: expected a boolean`]
+    case 'null':
+      return v === null ? [] : [`${at}: expected null`]
     default:
       return []
   }
@@ -728,9 +898,11 @@ const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as { operations: Operat
 describe(`agreement with GitHub's REST description (${SPEC_PATH})`, () => {
   const operations = spec.operations
 
-  it('describes the variables operations the simulator serves', () => {
+  it('describes the variables and issues operations the simulator serves', () => {
     const listed = operations.filter((o) => o.path.startsWith('/repos/{owner}/{repo}/actions/variables')).map((o) => o.operationId)
     expect(listed.sort()).toEqual([...VARIABLE_OPERATIONS].sort())
+    const issues = operations.filter((o) => /^\/repos\/\{owner\}\/\{repo\}\/(?:issues|labels)\b/.test(o.path)).map((o) => o.operationId)
+    expect(issues.sort()).toEqual([...ISSUE_OPERATIONS].sort())
   })
 
   it('flags exchanges that disagree with the description (so the check below is not vacuous)', () => {
@@ -752,11 +924,18 @@ describe(`agreement with GitHub's REST description (${SPEC_PATH})`, () => {
       { method: 'GET', path: VARS, requestBody: undefined, status: 200, body: { total_count: 1, variables: [{ name: 'X' }] } },
       { method: 'DELETE', path: `${VARS}/X`, requestBody: undefined, status: 404, body: { error: 'Not Found' } },
       { method: 'PUT', path: `${VARS}/X`, requestBody: '{}', status: 204, body: undefined },
+      // Issues: a title is required, a label needs its fields, add-labels needs at least one, update answers the issue.
+      { method: 'POST', path: '/repos/a/b/issues', requestBody: '{"body":"x"}', status: 201, body: {} },
+      { method: 'GET', path: '/repos/a/b/labels/x', requestBody: undefined, status: 200, body: { name: 'x', color: 'ededed' } },
+      { method: 'POST', path: '/repos/a/b/issues/1/labels', requestBody: '{"labels":[]}', status: 200, body: [] },
+      { method: 'PATCH', path: '/repos/a/b/issues/1', requestBody: '{"state":"shut"}', status: 200, body: {} },
+      { method: 'PATCH', path: '/repos/a/b/issues/1', requestBody: '{"title":"x"}', status: 200, body: [] },
+      { method: 'GET', path: '/repos/a/b/issues', requestBody: undefined, status: 200, body: [1] },
     ]
     for (const ex of bad) expect(exchangeProblems(operations, ex), `${ex.method} ${ex.status} ${JSON.stringify(ex.body)}`).not.toEqual([])
   })
 
-  it('every request and answer above agrees with it, and the variables operations were all exercised', () => {
+  it('every request and answer above agrees with it, and the variables and issues operations were all exercised', () => {
     expect(exchanges.length).toBeGreaterThan(100)
     expect(exchanges.flatMap((ex) => exchangeProblems(operations, ex))).toEqual([])
 
@@ -772,5 +951,14 @@ describe(`agreement with GitHub's REST description (${SPEC_PATH})`, () => {
     expect(statuses('actions/get-repo-variable')).toEqual([200, 403, 404])
     expect(statuses('actions/update-repo-variable')).toEqual([204, 400, 403, 404, 409, 422])
     expect(statuses('actions/delete-repo-variable')).toEqual([204, 403, 404])
+    expect(statuses('issues/list-for-repo')).toEqual([200, 403, 404, 410, 422])
+    expect(statuses('issues/create')).toEqual([201, 400, 403, 422])
+    expect(statuses('issues/get')).toEqual([200, 404, 410])
+    expect(statuses('issues/update')).toEqual([200, 403, 404, 422])
+    expect(statuses('issues/list-comments')).toEqual([200, 404])
+    expect(statuses('issues/create-comment')).toEqual([201, 403, 404, 422])
+    expect(statuses('issues/get-label')).toEqual([200, 403, 404])
+    expect(statuses('issues/create-label')).toEqual([201, 403, 422])
+    expect(statuses('issues/add-labels')).toEqual([200, 404, 422])
   })
 })

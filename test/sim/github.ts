@@ -1,7 +1,8 @@
 // GitHub REST simulator for what a secret-writing action calls: repository, environment, organization and
 // Dependabot secrets (public keys, create/update with a libsodium sealed box, read metadata, list, delete,
 // selected repositories), repository Actions variables (create, read, update, list, delete), GET repository /
-// environment, and the two dispatch endpoints. Paths, bodies and status codes follow the operations in
+// environment, the two dispatch endpoints, and the issues, issue comments and labels of alert issues (list by
+// label, create, get, update, list and create comments, get and create labels, add labels). Paths, bodies and status codes follow the operations in
 // the vendored extract test/specs/github-secrets-openapi.json; error bodies and the rules on names and sizes follow
 // GitHub's REST documentation for secrets; errors the description leaves out (such as the 409 for a variable
 // that exists) follow what GitHub answers.
@@ -43,6 +44,29 @@ export interface StoredVariable {
   updated_at: string
 }
 
+/** A label of a repository's issues. */
+export interface StoredLabel {
+  name: string
+  color: string
+  description: string | null
+}
+
+/** An issue (or a pull request, which GitHub's issue lists include) as the tests see it. */
+export interface StoredIssue {
+  number: number
+  title: string
+  body: string | null
+  state: 'open' | 'closed'
+  state_reason: string | null
+  /** Label names. */
+  labels: string[]
+  /** Comment bodies, oldest first. */
+  comments: string[]
+  pullRequest: boolean
+  /** Who opened it: the login of the token's user. */
+  author: string
+}
+
 export interface DispatchRecord {
   repo: string
   /** 'repository' = POST /repos/{o}/{r}/dispatches; otherwise the workflow_id of a workflow dispatch. */
@@ -61,13 +85,14 @@ export interface GitHubSim {
   addOrg(org: string, repos?: string[]): void
   /**
    * Scopes: 'owner/repo' (its Actions, Dependabot and environment secrets), 'owner/repo:env',
-   * 'dependabot:owner/repo', 'variables:owner/repo' (its Actions variables), 'org:NAME', 'dependabot:org:NAME'
-   * or '*'. Write implies read; read allows the public-key, secret-metadata and variable GETs; write also
-   * allows POST, PATCH and DELETE of variables. Only 'variables:' and '*' reach variables, as a fine-grained
-   * token's "Secrets" permission does not give "Variables". Any grant inside a repository allows GET of the
-   * repository and its environments.
+   * 'dependabot:owner/repo', 'variables:owner/repo' (its Actions variables), 'issues:owner/repo' (its issues,
+   * comments and labels), 'org:NAME', 'dependabot:org:NAME' or '*'. Write implies read; read allows the
+   * public-key, secret-metadata, variable, issue and label GETs; write also allows POST, PATCH and DELETE of
+   * variables and POST and PATCH of issues, comments and labels. Only 'variables:' and '*' reach variables, and
+   * only 'issues:' and '*' issues, as a fine-grained token's "Secrets" permission gives neither. Any grant inside a
+   * repository allows GET of the repository and its environments. `login` names the token's user (issue authors).
    */
-  addToken(token: string, grant: { write: string[]; read?: string[] }): void
+  addToken(token: string, grant: { write: string[]; read?: string[]; login?: string }): void
   deleteEnvironment(fullName: string, env: string): void
   /** New keypair + key_id for a scope ('owner/repo', 'owner/repo:env', 'org:NAME', or with 'dependabot:' prefix). */
   rotateKey(scope: string): void
@@ -79,12 +104,33 @@ export interface GitHubSim {
   setVariable(fullName: string, name: string, value: string): void
   /** Accepted repository and workflow dispatches, in order. */
   dispatches: DispatchRecord[]
+  /** A repository's issues and pull requests, by number (copies); [] for an unknown repository. */
+  issues(fullName: string): StoredIssue[]
+  /** A repository's label (name case-insensitive), or undefined. */
+  label(fullName: string, name: string): StoredLabel | undefined
+  /**
+   * Adds an issue, or with `pullRequest` a pull request, as another user would (its labels are created when
+   * missing), for test setup; returns its number.
+   */
+  addIssue(
+    fullName: string,
+    issue: { title: string; body?: string; labels?: string[]; pullRequest?: boolean; state?: 'open' | 'closed' },
+  ): number
+  /**
+   * Issues turned off (every issue request answers 410, as GitHub does), or the labels of a new issue dropped
+   * silently (what GitHub does for a user who may not set them).
+   */
+  setIssues(fullName: string, settings: { enabled?: boolean; labelsDroppedOnCreate?: boolean }): void
   /** Faults served, in the order queued, to the first requests matching method (any case) and path. */
   failNext(match: { method?: string; path?: string | RegExp }, fault: Fault): void
   /** Drops the faults still queued by failNext. */
   clearFaults(): void
   close(): Promise<void>
 }
+
+/** A request for the alert issue (issues, comments, labels): the one thing a run stopped by bad input may still write. */
+export const isAlertRequest = (r: Pick<RecordedRequest, 'path'>): boolean =>
+  /^\/repos\/[^/]+\/[^/]+\/(?:issues|labels)(?:[/?]|$)/.test(r.path)
 
 /** encrypted_value pattern from the spec (standard base64 with padding, at least one quantum). */
 const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/
@@ -118,6 +164,33 @@ interface Repo {
   environments: Map<string, { id: number; name: string; createdAt: string; store: SecretStore }>
   /** Actions variables, keyed by upper-cased name (as GitHub stores them). */
   variables: Map<string, StoredVariable>
+  /** Issues and pull requests; number = index + 1. */
+  issues: Issue[]
+  /** Keyed by lower-cased name: GitHub label names are case-insensitive. */
+  labels: Map<string, Label>
+  issuesEnabled: boolean
+  labelsDroppedOnCreate: boolean
+}
+
+interface Label extends StoredLabel {
+  id: number
+}
+
+interface Issue {
+  id: number
+  number: number
+  title: string
+  body: string | null
+  state: 'open' | 'closed'
+  state_reason: string | null
+  /** Lower-cased label names, in the order added. */
+  labels: string[]
+  comments: Array<{ id: number; body: string; author: string; created_at: string }>
+  pullRequest: boolean
+  author: string
+  created_at: string
+  updated_at: string
+  closed_at: string | null
 }
 
 /** What an organization secret PUT sets besides the value. */
@@ -150,7 +223,7 @@ interface Target {
 interface Ctx {
   req: SimRequest
   params: Record<string, string>
-  grants: { read: string[]; write: string[] }
+  grants: { read: string[]; write: string[]; login: string }
   apiVersion: string
 }
 
@@ -164,7 +237,12 @@ const message = (status: number, msg: string): SimResponse => ({
 })
 const notFound = (): SimResponse => message(404, 'Not Found')
 const forbidden = (): SimResponse => message(403, 'Resource not accessible by personal access token')
-const invalid = (field: string, code: string, msg: string, resource: 'Secret' | 'Variable' = 'Secret'): SimResponse => ({
+const invalid = (
+  field: string,
+  code: string,
+  msg: string,
+  resource: 'Secret' | 'Variable' | 'Issue' | 'IssueComment' | 'Label' = 'Secret',
+): SimResponse => ({
   status: 422,
   body: {
     message: `Invalid request.\n\n${msg}`,
@@ -226,7 +304,7 @@ export async function startGitHubSim(options: GitHubSimOptions = {}): Promise<Gi
   await sodium.ready
   const repos = new Map<string, Repo>() // key: lower-cased full name
   const orgs = new Map<string, Org>() // key: lower-cased login
-  const tokens = new Map<string, { read: string[]; write: string[] }>()
+  const tokens = new Map<string, { read: string[]; write: string[]; login: string }>()
   const faults = new FaultQueue<{ method?: string; path?: string | RegExp }>()
   const dispatches: DispatchRecord[] = []
   let nextId = 100_001
@@ -248,6 +326,10 @@ export async function startGitHubSim(options: GitHubSimOptions = {}): Promise<Gi
         dependabot: newStore(),
         environments: new Map(),
         variables: new Map(),
+        issues: [],
+        labels: new Map(),
+        issuesEnabled: true,
+        labelsDroppedOnCreate: false,
       }
       repos.set(fullName.toLowerCase(), repo)
     }
@@ -282,7 +364,7 @@ export async function startGitHubSim(options: GitHubSimOptions = {}): Promise<Gi
   const canSeeRepo = (ctx: Ctx, repo: Repo): boolean => {
     const r = repo.fullName.toLowerCase()
     return [...ctx.grants.read, ...ctx.grants.write].some(
-      (g) => g === '*' || g === r || g.startsWith(`${r}:`) || g === `dependabot:${r}` || g === `variables:${r}`,
+      (g) => g === '*' || g === r || g.startsWith(`${r}:`) || g === `dependabot:${r}` || g === `variables:${r}` || g === `issues:${r}`,
     )
   }
 
@@ -669,6 +751,322 @@ export async function startGitHubSim(options: GitHubSimOptions = {}): Promise<Gi
     }
   }
 
+  // --- issues, issue comments and labels ---
+
+  /** Resolves the repository (404, also for a token that cannot see it), checks the 'issues:o/r' grant (403), then runs. */
+  const withIssues =
+    (need: 'read' | 'write', op: (ctx: Ctx, repo: Repo) => SimResponse, { issuesOnly = true } = {}): Handler =>
+    (ctx) => {
+      const repo = getRepo(`${ctx.params.owner}/${ctx.params.repo}`)
+      if (!repo || !canSeeRepo(ctx, repo)) return notFound()
+      if (!can(ctx, need, `issues:${repo.fullName.toLowerCase()}`)) return forbidden()
+      // Labels serve pull requests too, and stay when issues are turned off.
+      if (issuesOnly && !repo.issuesEnabled) return message(410, 'Issues are disabled for this repo')
+      return op(ctx, repo)
+    }
+
+  /** The issue the path names (a pull request too, as on GitHub), or undefined for a number that is none. */
+  const issueOf = (ctx: Ctx, repo: Repo): Issue | undefined => {
+    const n = ctx.params.number!
+    return /^[1-9]\d{0,9}$/.test(n) ? repo.issues[Number(n) - 1] : undefined
+  }
+
+  const userBody = (login: string): Record<string, unknown> => ({
+    login,
+    id: 1000 + [...login].reduce((a, c) => a + c.charCodeAt(0), 0),
+    node_id: Buffer.from(`User:${login}`).toString('base64'),
+    type: login.endsWith('[bot]') ? 'Bot' : 'User',
+    url: `${baseUrl}/users/${encodeURIComponent(login)}`,
+    html_url: `https://github.com/${login}`,
+  })
+
+  const labelBody = (repo: Repo, l: Label): Record<string, unknown> => ({
+    id: l.id,
+    node_id: Buffer.from(`Label:${l.id}`).toString('base64'),
+    url: `${repoUrl(repo)}/labels/${encodeURIComponent(l.name)}`,
+    name: l.name,
+    description: l.description,
+    color: l.color,
+    default: false,
+  })
+
+  const issueBody = (repo: Repo, i: Issue): Record<string, unknown> => {
+    const url = `${repoUrl(repo)}/issues/${i.number}`
+    return {
+      id: i.id,
+      node_id: Buffer.from(`Issue:${i.id}`).toString('base64'),
+      url,
+      repository_url: repoUrl(repo),
+      labels_url: `${url}/labels{/name}`,
+      comments_url: `${url}/comments`,
+      events_url: `${url}/events`,
+      html_url: `https://github.com/${repo.fullName}/${i.pullRequest ? 'pull' : 'issues'}/${i.number}`,
+      number: i.number,
+      state: i.state,
+      state_reason: i.state_reason,
+      title: i.title,
+      body: i.body,
+      user: userBody(i.author),
+      labels: i.labels.flatMap((name) => {
+        const l = repo.labels.get(name)
+        return l ? [labelBody(repo, l)] : []
+      }),
+      assignee: null,
+      assignees: [],
+      milestone: null,
+      locked: false,
+      active_lock_reason: null,
+      comments: i.comments.length,
+      created_at: i.created_at,
+      updated_at: i.updated_at,
+      closed_at: i.closed_at,
+      author_association: 'NONE',
+      ...(i.pullRequest && {
+        pull_request: {
+          url: `${repoUrl(repo)}/pulls/${i.number}`,
+          html_url: `https://github.com/${repo.fullName}/pull/${i.number}`,
+          diff_url: `https://github.com/${repo.fullName}/pull/${i.number}.diff`,
+          patch_url: `https://github.com/${repo.fullName}/pull/${i.number}.patch`,
+          merged_at: null,
+        },
+      }),
+    }
+  }
+
+  const commentBody = (repo: Repo, i: Issue, c: Issue['comments'][number]): Record<string, unknown> => ({
+    id: c.id,
+    node_id: Buffer.from(`IssueComment:${c.id}`).toString('base64'),
+    url: `${repoUrl(repo)}/issues/comments/${c.id}`,
+    html_url: `https://github.com/${repo.fullName}/issues/${i.number}#issuecomment-${c.id}`,
+    body: c.body,
+    user: userBody(c.author),
+    created_at: c.created_at,
+    updated_at: c.created_at,
+    issue_url: `${repoUrl(repo)}/issues/${i.number}`,
+    author_association: 'NONE',
+  })
+
+  /** A label by name, created (grey, no description) when missing, as GitHub does for labels named on an issue. */
+  const ensureLabel = (repo: Repo, name: string): string => {
+    const key = name.toLowerCase()
+    if (!repo.labels.has(key)) repo.labels.set(key, { id: nextId++, name, color: 'ededed', description: null })
+    return key
+  }
+
+  /** Label names from `labels` items (a name or {name}); undefined when the list is not one. */
+  const labelNames = (v: unknown): string[] | undefined => {
+    if (!Array.isArray(v)) return undefined
+    const names = v.map((item) =>
+      typeof item === 'string' ? item : isPlainObject(item) && typeof item.name === 'string' ? item.name : undefined,
+    )
+    return names.every((n): n is string => typeof n === 'string' && n !== '') ? names : undefined
+  }
+
+  /** A page of `items` with GitHub's Link header when there are other pages. */
+  const pageOf = <T>(ctx: Ctx, items: T[], body: (t: T) => unknown): SimResponse => {
+    const perPage = Math.min(Math.max(Number(ctx.req.query.get('per_page') ?? 30) || 30, 1), 100)
+    const page = Math.max(Number(ctx.req.query.get('page') ?? 1) || 1, 1)
+    const last = Math.max(Math.ceil(items.length / perPage), 1)
+    const link = (p: number, rel: string) => {
+      const q = new URLSearchParams(ctx.req.query)
+      q.set('page', String(p))
+      return `<${baseUrl}${ctx.req.pathname}?${q.toString()}>; rel="${rel}"`
+    }
+    const links = [
+      ...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []),
+      ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : []),
+    ]
+    return {
+      status: 200,
+      body: items.slice((page - 1) * perPage, page * perPage).map(body),
+      ...(links.length && { headers: { link: links.join(', ') } }),
+    }
+  }
+
+  const listIssues = (ctx: Ctx, repo: Repo): SimResponse => {
+    const q = ctx.req.query
+    const state = q.get('state') ?? 'open'
+    if (!['open', 'closed', 'all'].includes(state)) return invalid('state', 'invalid', 'state must be open, closed or all.', 'Issue')
+    const sort = q.get('sort') ?? 'created'
+    const direction = q.get('direction') ?? 'desc'
+    if (!['created', 'updated', 'comments'].includes(sort) || !['asc', 'desc'].includes(direction)) {
+      return invalid(
+        !['asc', 'desc'].includes(direction) ? 'direction' : 'sort',
+        'invalid',
+        'sort or direction is not one GitHub knows.',
+        'Issue',
+      )
+    }
+    // Every label named must be on the issue (names compared without case).
+    const wanted = (q.get('labels') ?? '')
+      .split(',')
+      .map((l) => l.trim().toLowerCase())
+      .filter(Boolean)
+    const key = (i: Issue): string | number => (sort === 'updated' ? i.updated_at : sort === 'comments' ? i.comments.length : i.number)
+    const chosen = repo.issues
+      .filter((i) => (state === 'all' || i.state === state) && wanted.every((l) => i.labels.includes(l)))
+      .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.number - b.number) * (direction === 'asc' ? 1 : -1))
+    return pageOf(ctx, chosen, (i) => issueBody(repo, i))
+  }
+
+  const newIssue = (
+    repo: Repo,
+    fields: { title: string; body: string | null; labels: string[]; author: string; pullRequest?: boolean; state?: 'open' | 'closed' },
+  ): Issue => {
+    const ts = now()
+    const closed = fields.state === 'closed'
+    const issue: Issue = {
+      id: nextId++,
+      number: repo.issues.length + 1,
+      title: fields.title,
+      body: fields.body,
+      state: closed ? 'closed' : 'open',
+      state_reason: closed ? 'completed' : null,
+      labels: [...new Set(fields.labels.map((l) => ensureLabel(repo, l)))],
+      comments: [],
+      pullRequest: fields.pullRequest ?? false,
+      author: fields.author,
+      created_at: ts,
+      updated_at: ts,
+      closed_at: closed ? ts : null,
+    }
+    repo.issues.push(issue)
+    return issue
+  }
+
+  const createIssue = (ctx: Ctx, repo: Repo): SimResponse => {
+    const parsed = parseJsonObject(ctx.req.body)
+    if (!parsed.ok) return parsed.response
+    const { title, body, labels } = parsed.value
+    if (title === undefined || title === '') return invalid('title', 'missing_field', '"title" wasn\'t supplied.', 'Issue')
+    if (typeof title !== 'string' && !Number.isInteger(title)) return invalid('title', 'invalid', 'title must be a string.', 'Issue')
+    if (body !== undefined && typeof body !== 'string') return invalid('body', 'invalid', 'body must be a string.', 'Issue')
+    const names = labels === undefined ? [] : labelNames(labels)
+    if (!names) return invalid('labels', 'invalid', 'labels must be an array of names.', 'Issue')
+    const issue = newIssue(repo, {
+      title: typeof title === 'number' ? String(title) : (title as string),
+      body: typeof body === 'string' ? body : null,
+      labels: repo.labelsDroppedOnCreate ? [] : names,
+      author: ctx.grants.login,
+    })
+    return { status: 201, body: issueBody(repo, issue) }
+  }
+
+  const getIssue = (ctx: Ctx, repo: Repo): SimResponse => {
+    const issue = issueOf(ctx, repo)
+    return issue ? { status: 200, body: issueBody(repo, issue) } : notFound()
+  }
+
+  const STATE_REASONS = ['completed', 'not_planned', 'duplicate', 'reopened']
+
+  const updateIssue = (ctx: Ctx, repo: Repo): SimResponse => {
+    const issue = issueOf(ctx, repo)
+    if (!issue) return notFound()
+    const parsed = parseJsonObject(ctx.req.body)
+    if (!parsed.ok) return parsed.response
+    const { title, body, state, state_reason: reason, labels } = parsed.value
+    if (title !== undefined && title !== null && typeof title !== 'string' && !Number.isInteger(title)) {
+      return invalid('title', 'invalid', 'title must be a string.', 'Issue')
+    }
+    if (title === '') return invalid('title', 'missing_field', 'title cannot be blank.', 'Issue')
+    if (body !== undefined && body !== null && typeof body !== 'string')
+      return invalid('body', 'invalid', 'body must be a string.', 'Issue')
+    if (state !== undefined && state !== 'open' && state !== 'closed')
+      return invalid('state', 'invalid', 'state must be open or closed.', 'Issue')
+    if (reason !== undefined && reason !== null && !STATE_REASONS.includes(reason as string)) {
+      return invalid('state_reason', 'invalid', `state_reason must be one of ${STATE_REASONS.join(', ')}.`, 'Issue')
+    }
+    const names = labels === undefined ? undefined : labelNames(labels)
+    if (labels !== undefined && !names) return invalid('labels', 'invalid', 'labels must be an array of names.', 'Issue')
+
+    const ts = now()
+    if (typeof title === 'string' || typeof title === 'number') issue.title = String(title)
+    if (body !== undefined) issue.body = body
+    if (names) issue.labels = [...new Set(names.map((l) => ensureLabel(repo, l)))]
+    if (state === 'closed' && issue.state === 'open') {
+      issue.state = 'closed'
+      issue.closed_at = ts
+      issue.state_reason = (reason as string | null | undefined) ?? 'completed'
+    } else if (state === 'open' && issue.state === 'closed') {
+      issue.state = 'open'
+      issue.closed_at = null
+      issue.state_reason = 'reopened'
+    } else if (typeof reason === 'string' && issue.state === 'closed') {
+      issue.state_reason = reason
+    }
+    issue.updated_at = ts
+    return { status: 200, body: issueBody(repo, issue) }
+  }
+
+  const listComments = (ctx: Ctx, repo: Repo): SimResponse => {
+    const issue = issueOf(ctx, repo)
+    if (!issue) return notFound()
+    return pageOf(ctx, issue.comments, (c) => commentBody(repo, issue, c))
+  }
+
+  const createComment = (ctx: Ctx, repo: Repo): SimResponse => {
+    const issue = issueOf(ctx, repo)
+    if (!issue) return notFound()
+    const parsed = parseJsonObject(ctx.req.body)
+    if (!parsed.ok) return parsed.response
+    const { body } = parsed.value
+    if (body === undefined || body === '') return invalid('body', 'missing_field', '"body" wasn\'t supplied.', 'IssueComment')
+    if (typeof body !== 'string') return invalid('body', 'invalid', 'body must be a string.', 'IssueComment')
+    const comment = { id: nextId++, body, author: ctx.grants.login, created_at: now() }
+    issue.comments.push(comment)
+    issue.updated_at = comment.created_at
+    return { status: 201, body: commentBody(repo, issue, comment) }
+  }
+
+  const addLabels = (ctx: Ctx, repo: Repo): SimResponse => {
+    const issue = issueOf(ctx, repo)
+    if (!issue) return notFound()
+    let v: unknown
+    try {
+      v = JSON.parse(ctx.req.body)
+    } catch {
+      return message(400, 'Problems parsing JSON')
+    }
+    // Three forms: {labels: [...]} (at least one), an array of names, an array of {name}.
+    const names = isPlainObject(v) ? (Array.isArray(v.labels) && v.labels.length > 0 ? labelNames(v.labels) : undefined) : labelNames(v)
+    if (!names) return invalid('labels', 'invalid', 'labels must be a non-empty array of names.', 'Label')
+    for (const name of names) {
+      const key = ensureLabel(repo, name)
+      if (!issue.labels.includes(key)) issue.labels.push(key)
+    }
+    issue.updated_at = now()
+    return { status: 200, body: issue.labels.map((l) => labelBody(repo, repo.labels.get(l)!)) }
+  }
+
+  const getLabel = (ctx: Ctx, repo: Repo): SimResponse => {
+    const label = repo.labels.get(ctx.params.name!.toLowerCase())
+    return label ? { status: 200, body: labelBody(repo, label) } : notFound()
+  }
+
+  const createLabel = (ctx: Ctx, repo: Repo): SimResponse => {
+    const parsed = parseJsonObject(ctx.req.body)
+    if (!parsed.ok) return parsed.response
+    const { name, color, description } = parsed.value
+    if (name === undefined || name === '') return invalid('name', 'missing_field', '"name" wasn\'t supplied.', 'Label')
+    if (typeof name !== 'string' || name.length > 50)
+      return invalid('name', 'invalid', 'name must be a string of at most 50 characters.', 'Label')
+    if (color !== undefined && (typeof color !== 'string' || !/^[0-9a-fA-F]{6}$/.test(color))) {
+      return invalid('color', 'invalid', 'color must be a hexadecimal color code without the leading #.', 'Label')
+    }
+    if (description !== undefined && (typeof description !== 'string' || description.length > 100)) {
+      return invalid('description', 'invalid', 'description must be a string of at most 100 characters.', 'Label')
+    }
+    if (repo.labels.has(name.toLowerCase())) return invalid('name', 'already_exists', 'A label with this name already exists.', 'Label')
+    const label: Label = {
+      id: nextId++,
+      name,
+      color: color?.toLowerCase() ?? 'ededed',
+      description: description ?? null,
+    }
+    repo.labels.set(name.toLowerCase(), label)
+    return { status: 201, body: labelBody(repo, label) }
+  }
+
   // --- routing ---
 
   const secretRoutes = (base: string, resolve: (ctx: Ctx) => Target | SimResponse, org: boolean): Route[] => {
@@ -713,6 +1111,15 @@ export async function startGitHubSim(options: GitHubSimOptions = {}): Promise<Gi
       DELETE: withVariables('write', deleteVariable),
     }),
     route('/repos/:owner/:repo/environments/:env', { GET: getEnvironment }),
+    route('/repos/:owner/:repo/issues', { GET: withIssues('read', listIssues), POST: withIssues('write', createIssue) }),
+    route('/repos/:owner/:repo/issues/:number', { GET: withIssues('read', getIssue), PATCH: withIssues('write', updateIssue) }),
+    route('/repos/:owner/:repo/issues/:number/comments', {
+      GET: withIssues('read', listComments),
+      POST: withIssues('write', createComment),
+    }),
+    route('/repos/:owner/:repo/issues/:number/labels', { POST: withIssues('write', addLabels) }),
+    route('/repos/:owner/:repo/labels', { POST: withIssues('write', createLabel, { issuesOnly: false }) }),
+    route('/repos/:owner/:repo/labels/:name', { GET: withIssues('read', getLabel, { issuesOnly: false }) }),
     ...secretRoutes('/repos/:owner/:repo/environments/:env/secrets', envTarget, false),
     ...secretRoutes('/orgs/:org/actions/secrets', (c) => orgTarget(c, 'actions'), true),
     ...secretRoutes('/orgs/:org/dependabot/secrets', (c) => orgTarget(c, 'dependabot'), true),
@@ -771,7 +1178,40 @@ export async function startGitHubSim(options: GitHubSimOptions = {}): Promise<Gi
       for (const r of repoNames) addRepo(r.includes('/') ? r : `${org}/${r}`)
     },
     addToken(token, grant) {
-      tokens.set(token, { write: grant.write.map((g) => g.toLowerCase()), read: (grant.read ?? []).map((g) => g.toLowerCase()) })
+      tokens.set(token, {
+        write: grant.write.map((g) => g.toLowerCase()),
+        read: (grant.read ?? []).map((g) => g.toLowerCase()),
+        login: grant.login ?? 'rotation-app[bot]',
+      })
+    },
+    issues(fullName) {
+      const repo = getRepo(fullName)
+      return (repo?.issues ?? []).map((i) => ({
+        number: i.number,
+        title: i.title,
+        body: i.body,
+        state: i.state,
+        state_reason: i.state_reason,
+        labels: i.labels.map((l) => repo!.labels.get(l)?.name ?? l),
+        comments: i.comments.map((c) => c.body),
+        pullRequest: i.pullRequest,
+        author: i.author,
+      }))
+    },
+    label(fullName, name) {
+      const l = getRepo(fullName)?.labels.get(name.toLowerCase())
+      return l && { name: l.name, color: l.color, description: l.description }
+    },
+    addIssue(fullName, issue) {
+      const repo = getRepo(fullName)
+      if (!repo) throw new Error(`github sim: unknown repository ${fullName}`)
+      return newIssue(repo, { ...issue, body: issue.body ?? null, labels: issue.labels ?? [], author: 'someone-else' }).number
+    },
+    setIssues(fullName, settings) {
+      const repo = getRepo(fullName)
+      if (!repo) throw new Error(`github sim: unknown repository ${fullName}`)
+      if (settings.enabled !== undefined) repo.issuesEnabled = settings.enabled
+      if (settings.labelsDroppedOnCreate !== undefined) repo.labelsDroppedOnCreate = settings.labelsDroppedOnCreate
     },
     deleteEnvironment(fullName, env) {
       getRepo(fullName)?.environments.delete(env.toLowerCase())

@@ -1,11 +1,19 @@
 /**
  * A forward HTTP proxy on 127.0.0.1 for end-to-end runs behind a proxy. It knows a few made-up host names
  * (amazon.localhost, …), each standing for a simulator's loopback origin, and records every request it
- * carries for them: absolute-form requests (GET http://host:port/path) and requests inside a CONNECT tunnel,
- * which it reads itself since the simulators speak plain HTTP. Any other host is refused (502) and recorded.
+ * carries for them: absolute-form requests (GET http://host:port/path) and requests inside a CONNECT tunnel.
+ * Those names are not loopback to the action, so its endpoints there are https: the proxy ends the TLS of each
+ * tunnel itself, with a certificate for its names made when it starts (`caFile`, for the action's
+ * NODE_EXTRA_CA_CERTS), reads the request, and forwards it in plain HTTP to the simulator. Any other host is
+ * refused (502) and recorded.
  */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, request as forward, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createSecureContext, TLSSocket } from 'node:tls'
 
 export interface CarriedRequest {
   /** The host name the client asked for, e.g. 'amazon.localhost'. */
@@ -25,7 +33,28 @@ export interface TestProxy {
   hostsSeen(): string[]
   /** Host names asked for that the proxy does not know (answered 502). */
   refused: string[]
+  /** The certificate the proxy shows for its names (PEM file): the action's NODE_EXTRA_CA_CERTS. */
+  caFile: string
   close(): Promise<void>
+}
+
+/**
+ * A self-signed certificate for `names`, made by openssl: a key for tests only, never kept. (Node has no API
+ * that writes a certificate.)
+ */
+function certificateFor(names: string[]): { dir: string; key: string; cert: string; certFile: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'test-proxy-'))
+  const [keyFile, certFile] = [join(dir, 'key.pem'), join(dir, 'cert.pem')]
+  execFileSync(
+    'openssl',
+    [
+      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1'],
+      ...['-subj', '/CN=test proxy', '-addext', `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`],
+      ...['-keyout', keyFile, '-out', certFile],
+    ],
+    { stdio: 'ignore', timeout: 10_000 },
+  )
+  return { dir, key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile }
 }
 
 /** `names` maps each made-up host name to the origin it stands for, e.g. 'amazon.localhost' → 'http://127.0.0.1:4100'. */
@@ -35,6 +64,8 @@ export async function startProxy(names: Record<string, string>): Promise<TestPro
   const seen = new Set<string>()
   const sockets = new Set<Socket>()
   const tunnels = new WeakMap<Socket, string>()
+  const tls = certificateFor(Object.keys(names))
+  const secureContext = createSecureContext({ key: tls.key, cert: tls.cert })
 
   const carry = (host: string, via: CarriedRequest['via'], path: string, req: IncomingMessage, res: ServerResponse) => {
     seen.add(host)
@@ -58,7 +89,7 @@ export async function startProxy(names: Record<string, string>): Promise<TestPro
     req.pipe(out)
   }
 
-  // Requests read from inside CONNECT tunnels: the tunnel's target names the host.
+  // Requests read from inside CONNECT tunnels, once their TLS is ended here: the tunnel's target names the host.
   const inner = createServer((req, res) => carry(tunnels.get(req.socket) ?? '', 'CONNECT', req.url ?? '/', req, res))
 
   const server = createServer((req, res) => {
@@ -80,10 +111,12 @@ export async function startProxy(names: Record<string, string>): Promise<TestPro
       socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n')
       return
     }
-    tunnels.set(socket, host)
     socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
     if (head.length) socket.unshift(head)
-    inner.emit('connection', socket)
+    const tunnel = new TLSSocket(socket, { isServer: true, secureContext })
+    tunnel.on('error', () => socket.destroy())
+    tunnels.set(tunnel, host)
+    inner.emit('connection', tunnel)
   })
   server.on('connection', (socket: Socket) => {
     sockets.add(socket)
@@ -101,12 +134,14 @@ export async function startProxy(names: Record<string, string>): Promise<TestPro
     count: (host) => carried.filter((r) => r.host === host).length,
     hostsSeen: () => [...seen].sort(),
     refused,
+    caFile: tls.certFile,
     async close() {
       for (const socket of sockets) socket.destroy()
       await Promise.all([
         new Promise<void>((resolve) => server.close(() => resolve())),
         new Promise<void>((resolve) => inner.close(() => resolve())),
       ])
+      rmSync(tls.dir, { recursive: true, force: true })
     },
   }
 }

@@ -29,9 +29,14 @@ export async function startSqs(): Promise<Sqs> {
     server,
     endpoint,
     client,
-    createQueue: (name, attributes = {}) =>
-      server.createQueue(name, { attributes: { MessageRetentionPeriod: String(14 * 86400), Policy: AMAZON_SEND_POLICY, ...attributes } })
-        .queueUrl,
+    // fauxqs names its queues http://sqs.REGION.localhost:PORT/…; the action accepts plain http only on loopback
+    // (a name under .localhost may resolve anywhere), so the URL is given on the address the server listens on.
+    createQueue: (name, attributes = {}) => {
+      const { queueUrl } = server.createQueue(name, {
+        attributes: { MessageRetentionPeriod: String(14 * 86400), Policy: AMAZON_SEND_POLICY, ...attributes },
+      })
+      return `${endpoint}${new URL(queueUrl).pathname}`
+    },
     contents(name) {
       const q = server.inspectQueue(name)
       if (!q) throw new Error(`no queue ${name}`)

@@ -1,11 +1,14 @@
 /**
  * One isolated world for an end-to-end case: a fauxqs SQS server with the application's queue, the Amazon
- * and GitHub simulators on loopback, a registered application and a repository with a token that may write
- * its secrets. `run()` executes the bundled action against it and throws on any leak.
+ * and GitHub simulators on loopback (and, when asked for, the Parameter Store simulator), a registered
+ * application and a repository with a token that may write its secrets, its expiry variable and its alert issues.
+ * `run()` executes the bundled action against it and throws on any leak (in what the run writes, and in the
+ * repository's issues).
  */
 import { randomBytes } from 'node:crypto'
 import { startAmazonSim, type AmazonSim, type AmazonSimOptions } from '../sim/amazon.ts'
 import { startGitHubSim, type GitHubSim } from '../sim/github.ts'
+import { startSsmSim, type SsmSim } from '../sim/ssm.ts'
 import { findLeaks, runAction, type RunOptions, type RunResult } from './action.ts'
 import { AWS_REGION, AWS_TEST_CREDENTIALS, startSqs, type Sqs } from './sqs.ts'
 import { startSqsProxy, type SqsProxy } from './sqs-proxy.ts'
@@ -25,6 +28,8 @@ export interface WorldOptions {
    * network round trip would: for the benchmark. `amazon.latencyMs` overrides it for Amazon.
    */
   latencyMs?: number
+  /** Start the Parameter Store simulator too (world.ssm), reached through AWS_ENDPOINT_URL_SSM. */
+  ssm?: boolean
 }
 
 export interface World {
@@ -37,6 +42,8 @@ export interface World {
   faults: number
   amazon: AmazonSim
   github: GitHubSim
+  /** The Parameter Store simulator; only in a world created with `ssm: true`. */
+  readonly ssm: SsmSim
   queueName: string
   queueUrl: string
   clientId: string
@@ -74,9 +81,10 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     ...options.amazon,
   })
   const github = await startGitHubSim({ latencyMs })
+  const ssm = options.ssm ? await startSsmSim() : undefined
   github.addRepo(REPO, { environments: options.environments ?? ['production'] })
   const githubToken = `ghs_${random(18)}`
-  github.addToken(githubToken, { write: [REPO, `variables:${REPO}`] })
+  github.addToken(githubToken, { write: [REPO, `variables:${REPO}`, `issues:${REPO}`] })
 
   const extraSecrets: string[] = [githubToken]
   const refreshToken = `Atzr|${random(32)}`
@@ -96,6 +104,10 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     faults: 0,
     amazon,
     github,
+    get ssm() {
+      if (!ssm) throw new Error('world.ssm: create the world with { ssm: true }')
+      return ssm
+    },
     queueName,
     queueUrl,
     clientId,
@@ -117,6 +129,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
       GITHUB_API_URL: github.url,
       GITHUB_REPOSITORY: REPO,
       AWS_ENDPOINT_URL_SQS: sqsProxy.endpoint,
+      ...(ssm && { AWS_ENDPOINT_URL_SSM: ssm.url }),
       AWS_REGION,
       AWS_ACCESS_KEY_ID: AWS_TEST_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: AWS_TEST_CREDENTIALS.secretAccessKey,
@@ -133,8 +146,14 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
         env: { ...world.env(), ...runOptions.env },
       })
       if (result.killed) world.faults++
-      // Every end-to-end run is checked for leaks of every value that must stay secret.
-      const leaks = findLeaks(result, [...extraSecrets, ...amazon.issued()])
+      // Every end-to-end run is checked for leaks of every value that must stay secret, its alert issues included.
+      const issues = github.issues(REPO).flatMap((i) => [i.title, i.body ?? '', ...i.comments])
+      const leaks = [
+        ...findLeaks(result, [...extraSecrets, ...amazon.issued()]),
+        ...findLeaks({ stdout: '', stderr: '', outputs: {}, summary: issues.join('\n') }, [...extraSecrets, ...amazon.issued()]).map(
+          (leak) => leak.replace(/^summary/, `an issue of ${REPO}`),
+        ),
+      ]
       // The run goes with the error, for a caller that keeps the logs of a failure (the fault soak).
       if (leaks.length) throw Object.assign(new Error(`The action leaked secrets:\n${leaks.join('\n')}`), { result })
       return result
@@ -168,7 +187,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
       })
     },
     async close() {
-      await Promise.allSettled([amazon.close(), github.close(), sqsProxy.close()])
+      await Promise.allSettled([amazon.close(), github.close(), sqsProxy.close(), ssm?.close()])
       await sqs.close()
     },
   }
@@ -179,6 +198,10 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   github.failNext = (match, fault) => ((world.faults += fault.times ?? 1), failGitHub(match, fault))
   const failSqs = sqsProxy.failNext.bind(sqsProxy)
   sqsProxy.failNext = (action, fault) => ((world.faults += fault.times ?? 1), failSqs(action, fault))
+  if (ssm) {
+    const failSsm = ssm.failNext.bind(ssm)
+    ssm.failNext = (operation, fault) => ((world.faults += fault.times ?? 1), failSsm(operation, fault))
+  }
   const holdSqs = sqsProxy.holdNext.bind(sqsProxy)
   sqsProxy.holdNext = (action) => ((world.faults += 1), holdSqs(action))
   return world

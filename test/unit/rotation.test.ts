@@ -496,6 +496,24 @@ describe('rotate (core)', () => {
       },
     )
 
+    it("looks again after a refusal even though it decided on the first look's silence", async () => {
+      const w = setup({ rotate: [refused(429, 8_000), 'ok'], deliverAfterMs: 0 })
+      const look = holdFirstLook(w, { roundTripMs: 10 })
+      // While this run waits out Amazon's refusal, the first look ends empty, then an earlier rotation's secret lands.
+      const sleep = w.clock.sleep
+      w.clock.sleep = async (ms, signal) => {
+        await sleep(ms, signal)
+        if (ms !== 8_000) return
+        look.release()
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        w.queue.send(newSecretBody(S('earlier'), new Date(w.clock.t - 5_000)))
+      }
+      const report = await rotate(w.plan, w.deps)
+      expect(report.result).toBe('resumed')
+      expect(w.rotateCalls).toHaveLength(1)
+      expect(w.stored.get('repo')?.value).toBe(S('earlier'))
+    })
+
     it.each([
       { counted: 'waiting', hiddenForMs: 0 },
       { counted: 'in flight', hiddenForMs: 5_000 }, // held by a run that then died
@@ -596,7 +614,7 @@ describe('rotate (core)', () => {
       const none = setup({ record: null })
       none.rejected.add('old')
       await expect(rotate(none.plan, none.deps)).rejects.toThrow(
-        /LWA rejects the current client-secret .* no new secret for this client waits in the queue/,
+        /LWA rejects the client-id or client-secret .* no new secret for this client waits in the queue/,
       )
       expect(none.rotateCalls).toEqual([])
     })

@@ -32,7 +32,9 @@ export function createLwa(options: { endpoint: string; clientId: string; http: H
     // Only LWA's error code and description are repeated, neutralised: they are the server's text, never our values.
     const code = typeof json?.error === 'string' ? remoteText(json.error, 60) : 'unexpected_response'
     const description = typeof json?.error_description === 'string' ? `: ${remoteText(json.error_description)}` : ''
-    throw new LwaError(response.status, code, `LWA refused the ${what} (HTTP ${response.status} ${code}${description})`)
+    // invalid_client is LWA's answer to an unknown client id and to a wrong or expired secret alike.
+    const which = code === 'invalid_client' ? ': the client-id or the client-secret is wrong (LWA does not say which)' : ''
+    throw new LwaError(response.status, code, `LWA refused the ${what} (HTTP ${response.status} ${code}${description})${which}`)
   }
 
   return {

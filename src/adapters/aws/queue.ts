@@ -10,6 +10,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs'
 import { awsRequestHandler } from '../net/proxy.js'
+import { CREDENTIALS_FIX, errorCodes, INVALID_CREDENTIALS } from './errors.js'
 import type { Queue } from '../../core/ports.js'
 import { networkCause, remoteText } from '../../lib/remote-text.js'
 
@@ -112,9 +113,13 @@ export function createQueue(options: { url: string; region: string }): Queue {
 
 /** The SDK's error, turned into what to set and where. AWS's own message is remote text: neutralised. */
 function explain(action: string, error: unknown, options: { url: string; region: string }): string {
-  const e = error as { name?: unknown; message?: unknown; Code?: unknown }
+  const e = error as { name?: unknown; message?: unknown }
   const name = typeof e.name === 'string' ? e.name : ''
+  // The JSON protocol names the error in `name` (KmsAccessDenied); the query-protocol code (KMS.AccessDeniedException)
+  // is what AWS's documentation shows.
+  const is = (pattern: RegExp) => errorCodes(error).some((c) => pattern.test(c))
   const text = remoteText(typeof e.message === 'string' ? e.message : String(error))
+  const said = `${remoteText(name, 80)}: ${text}`
   if (name === 'AbortError') return 'the run was cancelled'
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(text)) {
     return (
@@ -122,15 +127,29 @@ function explain(action: string, error: unknown, options: { url: string; region:
       '(role-to-assume: the rotation role, with `permissions: id-token: write` in the job), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.'
     )
   }
+  if (is(INVALID_CREDENTIALS)) return `AWS refused ${action} on the queue (${said}): ${CREDENTIALS_FIX}`
   if (/NonExistentQueue|QueueDoesNotExist/.test(name)) {
     return (
       `The queue in sqs-queue-url (${options.url}) does not exist in AWS region ${options.region}, or the credentials' account cannot see it. ` +
       "Check the input against the SQS console and that the credentials belong to the queue's account."
     )
   }
-  if (/AccessDenied|NotAuthorized|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch|KMS\./.test(name)) {
+  if (is(/^(KmsAccessDenied|KMS\.AccessDenied)/)) {
     return (
-      `AWS refused ${action} on the queue (${remoteText(name, 80)}: ${text}). The credentials need sqs:ReceiveMessage, ` +
+      `AWS refused ${action} on the queue (${said}): the queue is encrypted with a KMS key these credentials may not use. ` +
+      "Allow kms:Decrypt on the queue's key to the role, in its IAM policy and in the key policy (whoever sends to the queue needs kms:GenerateDataKey on it)."
+    )
+  }
+  if (is(/^(KmsThrottled|KMS\.Throttling)/)) return `KMS throttled ${action} on the queue (${said}); re-run in a few minutes.`
+  if (is(/^(Kms|KMS\.)/)) {
+    return (
+      `SQS could not use the queue's KMS key for ${action} (${said}). The key must exist, be enabled and be a symmetric encryption key: ` +
+      'while it is not, neither this action nor Amazon can use the queue. Enable the key, or encrypt the queue with a usable one.'
+    )
+  }
+  if (/AccessDenied|NotAuthorized/.test(name)) {
+    return (
+      `AWS refused ${action} on the queue (${said}). The credentials need sqs:ReceiveMessage, ` +
       'sqs:ChangeMessageVisibility, sqs:DeleteMessage and sqs:GetQueueAttributes on the queue, and kms:Decrypt on its key.'
     )
   }

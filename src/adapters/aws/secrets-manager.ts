@@ -8,6 +8,7 @@
 import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { createHash } from 'node:crypto'
 import { awsRequestHandler } from '../net/proxy.js'
+import { CREDENTIALS_FIX, errorCodes, INVALID_CREDENTIALS } from './errors.js'
 import { failureCause, networkCause, remoteText } from '../../lib/remote-text.js'
 import type { SecretStore } from '../../core/ports.js'
 import { awsRegionOf, formatScope, type Target } from '../../core/targets.js'
@@ -16,8 +17,17 @@ class SecretsManagerError extends Error {
   override name = 'SecretsManagerError'
 }
 
-export function createSecretsManagerStore(options: { region: string | undefined; mask: (value: string) => void }): SecretStore {
+type SecretsManagerTarget = Target & { kind: 'aws-secretsmanager' }
+
+export function createSecretsManagerStore(options: {
+  region: string | undefined
+  mask: (value: string) => void
+  /** Every target of the run: #KEY targets of one secret are written together, in one version. */
+  targets?: Target[]
+}): SecretStore {
   const clients = new Map<string, SecretsManagerClient>()
+  /** One write per secret and rotation, shared by the #KEY targets that name it. */
+  const writes = new Map<string, Promise<{ status: 'updated'; version: string }>>()
   const client = (target: Target) => {
     const region = awsRegionOf(target) ?? options.region
     if (!region) throw new Error(`${formatScope(target)}: no AWS region: name the secret by its ARN, or set AWS_REGION.`)
@@ -46,13 +56,17 @@ export function createSecretsManagerStore(options: { region: string | undefined;
     }
   }
 
-  /** The JSON object a #KEY target holds now; its string values are masked before anything could print them. */
-  async function currentObject(target: Target & { kind: 'aws-secretsmanager' }): Promise<Record<string, unknown>> {
+  /**
+   * The JSON object a #KEY target holds now. The value of the key this action replaces (the previous client
+   * secret, still valid for 7 days) is masked before anything could print it. The rest is never printed, and
+   * is not masked: the runner masks each line of a value separately, so the document or its other short values
+   * (`{`, `true`, `prod`) would blank those strings out of every later log line.
+   */
+  async function currentObject(target: SecretsManagerTarget, replacing = [target.key]): Promise<Record<string, unknown>> {
     const { SecretString } = await send(target, 'GetSecretValue', () =>
       client(target).send(new GetSecretValueCommand({ SecretId: target.secretId })),
     )
     if (SecretString) {
-      options.mask(SecretString)
       let value: unknown
       try {
         value = JSON.parse(SecretString)
@@ -60,7 +74,10 @@ export function createSecretsManagerStore(options: { region: string | undefined;
         value = undefined
       }
       if (value && typeof value === 'object' && !Array.isArray(value)) {
-        for (const v of Object.values(value)) if (typeof v === 'string' && v.length >= 4) options.mask(v)
+        for (const key of replacing) {
+          const replaced = key === undefined ? undefined : (value as Record<string, unknown>)[key]
+          if (typeof replaced === 'string' && replaced) options.mask(replaced)
+        }
         return value as Record<string, unknown>
       }
     }
@@ -70,38 +87,72 @@ export function createSecretsManagerStore(options: { region: string | undefined;
     )
   }
 
+  /** The targets of the run that name the same secret (itself included), whole value or keys. */
+  const siblings = (t: SecretsManagerTarget): SecretsManagerTarget[] => {
+    const all = (options.targets ?? []).filter(
+      (o): o is SecretsManagerTarget => o.kind === 'aws-secretsmanager' && secretOf(o) === secretOf(t),
+    )
+    return all.length ? all : [t]
+  }
+  const secretOf = (t: SecretsManagerTarget) => `${awsRegionOf(t) ?? options.region ?? ''}|${t.secretId}`
+
+  /**
+   * One PutSecretValue for the secret: the value itself, or every key the run sets in its JSON object. Its
+   * ClientRequestToken is derived from the notification, so a re-run that resumes the same message repeats
+   * the same version (and, finding it current, writes nothing); one that finds it superseded writes a version
+   * of its own. Afterwards AWSCURRENT must be that version, and every key must read back as written.
+   */
+  async function writeSecret(t: SecretsManagerTarget, keys: Array<string | undefined>, value: string, versionKey: string) {
+    const describe = async () =>
+      (await send(t, 'DescribeSecret', () => client(t).send(new DescribeSecretCommand({ SecretId: t.secretId })))).VersionIdsToStages ?? {}
+    const setKeys = keys.filter((k): k is string => k !== undefined)
+    if (setKeys.length && setKeys.length !== keys.length) {
+      throw new SecretsManagerError(`${formatScope(t)}: the targets replace the whole secret and set a key in it; list one or the other.`)
+    }
+    const token = clientRequestToken(`${versionKey}|${t.secretId}|${[...setKeys].sort().join(',')}`)
+    const before = await describe()
+    if (before[token]?.includes('AWSCURRENT')) return { status: 'updated' as const, version: remoteText(token, 80) }
+    const current = Object.entries(before).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0] ?? ''
+    const request = before[token] ? clientRequestToken(`${token}|${current}`) : token
+
+    const secretString = setKeys.length
+      ? JSON.stringify({ ...(await currentObject(t, setKeys)), ...Object.fromEntries(setKeys.map((k) => [k, value])) })
+      : value
+    options.mask(secretString)
+    const put = await send(t, 'PutSecretValue', () =>
+      client(t).send(new PutSecretValueCommand({ SecretId: t.secretId, SecretString: secretString, ClientRequestToken: request })),
+    )
+    const version = remoteText(put.VersionId ?? 'none', 80)
+    // Confirm that AWSCURRENT is the version just written, and that it holds the secret under every key.
+    if (!put.VersionId || !(await describe())[put.VersionId]?.includes('AWSCURRENT')) {
+      throw new SecretsManagerError(`${formatScope(t)}: the version written (${version}) is not AWSCURRENT.`)
+    }
+    if (setKeys.length) {
+      const after = await currentObject(t, [])
+      const missing = setKeys.filter((k) => after[k] !== value)
+      if (missing.length)
+        throw new SecretsManagerError(`${formatScope(t)}: read back, key(s) ${missing.join(', ')} do not hold the new secret.`)
+    }
+    return { status: 'updated' as const, version }
+  }
+
   return {
     async check(target) {
       const t = aws(target)
       await send(t, 'DescribeSecret', () => client(t).send(new DescribeSecretCommand({ SecretId: t.secretId })))
       if (t.key !== undefined) await currentObject(t)
     },
-    async write(target, value, versionKey) {
+    write(target, value, versionKey) {
       const t = aws(target)
-      const describe = async () =>
-        (await send(t, 'DescribeSecret', () => client(t).send(new DescribeSecretCommand({ SecretId: t.secretId })))).VersionIdsToStages ??
-        {}
-      // The ClientRequestToken becomes the version id. The same rotation always asks for the same version, so a
-      // re-run that finds it current has nothing to write; one that finds it superseded (the secret changed
-      // since) writes a version of its own, named after the version it replaces.
-      const token = clientRequestToken(`${versionKey}|${t.secretId}|${t.key ?? ''}`)
-      const before = await describe()
-      if (before[token]?.includes('AWSCURRENT')) return { status: 'updated', version: remoteText(token, 80) }
-      const current = Object.entries(before).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0] ?? ''
-      const request = before[token] ? clientRequestToken(`${token}|${current}`) : token
-
-      let secretString = value
-      if (t.key !== undefined) secretString = JSON.stringify({ ...(await currentObject(t)), [t.key]: value })
-      options.mask(secretString)
-      const put = await send(t, 'PutSecretValue', () =>
-        client(t).send(new PutSecretValueCommand({ SecretId: t.secretId, SecretString: secretString, ClientRequestToken: request })),
-      )
-      const version = remoteText(put.VersionId ?? 'none', 80)
-      // Confirm that AWSCURRENT is the version just written.
-      if (!put.VersionId || !(await describe())[put.VersionId]?.includes('AWSCURRENT')) {
-        throw new SecretsManagerError(`${formatScope(t)}: the version written (${version}) is not AWSCURRENT.`)
+      // Keys of one secret written one by one would each read the others' old values: they are merged instead.
+      const keys = siblings(t).map((s) => s.key)
+      const id = `${secretOf(t)}|${versionKey}`
+      let written = writes.get(id)
+      if (!written) {
+        written = writeSecret(t, keys, value, versionKey)
+        writes.set(id, written)
       }
-      return { status: 'updated', version }
+      return written
     },
     async updatedAt(target) {
       const t = aws(target)
@@ -110,6 +161,7 @@ export function createSecretsManagerStore(options: { region: string | undefined;
     },
     // PutSecretValue cannot be tried without making a version; the preflight's reads prove the rest.
     proveWrite: () => Promise.resolve('unproven' as const),
+    unproven: () => Promise.resolve(['secretsmanager:PutSecretValue', 'kms:GenerateDataKey on its key, when that key is customer managed']),
   }
 }
 
@@ -127,10 +179,13 @@ function explain(target: Target, action: string, error: unknown): string {
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(text)) {
     return `${what}: no AWS credentials were found. Add aws-actions/configure-aws-credentials before this step, with a role that may use this secret.`
   }
+  if (errorCodes(error).some((c) => INVALID_CREDENTIALS.test(c))) {
+    return `${what}: AWS refused ${action} (${remoteText(name, 80)}: ${text}): ${CREDENTIALS_FIX}`
+  }
   if (name === 'ResourceNotFoundException') {
     return `${what}: the secret does not exist (or is not visible to these credentials). Create it first: the action never creates or deletes a secret.`
   }
-  if (/AccessDenied|NotAuthorized|UnrecognizedClient|InvalidClientTokenId|KMS|Decrypt/i.test(name) || /kms/i.test(text)) {
+  if (/AccessDenied|NotAuthorized|KMS|Decrypt/i.test(name) || /kms/i.test(text)) {
     return (
       `${what}: AWS refused ${action} (${remoteText(name, 80)}: ${text}). The role needs secretsmanager:DescribeSecret, ` +
       'secretsmanager:PutSecretValue (and secretsmanager:GetSecretValue for a #KEY target) on this secret, and kms:GenerateDataKey and kms:Decrypt on its key when it uses a customer managed key.'

@@ -39,8 +39,11 @@ export function createOctokit(options: {
   baseUrl: string
   warn: (message: string) => void
   info: (message: string) => void
+  /** The longest rate-limit pause to wait out (default 120 s); a client with a time bound of its own sets less. */
+  maxRateLimitWaitSeconds?: number
 }): Octokit {
   const { warn, info } = options
+  const maxWait = options.maxRateLimitWaitSeconds ?? MAX_RATE_LIMIT_WAIT_SECONDS
   // @actions/github's fetch goes through the runner's proxy settings; add a timeout to each attempt, and say
   // why an attempt failed when it never got an answer (the retry plugin tries again without a word).
   const baseFetch = (defaults.request?.fetch ?? fetch) as typeof fetch
@@ -61,7 +64,7 @@ export function createOctokit(options: {
 
   const onLimit =
     (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-      const retrying = retryCount < RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS
+      const retrying = retryCount < RATE_LIMIT_RETRIES && retryAfter <= maxWait
       warn(
         `GitHub ${kind} rate limit on ${request.method} ${remoteText(request.url, 200)}; ${retrying ? `retrying in ${retryAfter} s` : 'giving up'}.`,
       )
@@ -73,6 +76,9 @@ export function createOctokit(options: {
       baseUrl: options.baseUrl,
       request: { fetch: timedFetch },
       throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+      // The plugin's defaults, and 409: a conflict (a variable another run created meanwhile) is answered at once by
+      // the caller, never waited out by repeating the same request.
+      retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
       // Octokit's own notices (deprecations, with GitHub's headers in them) are remote text too.
       log: {
         debug: () => {},

@@ -8,7 +8,7 @@ import { GitHubError, request, type Octokit } from './octokit.js'
 import type { SecretStore } from '../../core/ports.js'
 import { remoteText } from '../../lib/remote-text.js'
 import { loadSodium, seal } from './seal.js'
-import { formatScope, type Target } from '../../core/targets.js'
+import { formatScope, isGitHubScope, type GitHubScope, type Target } from '../../core/targets.js'
 
 export type Visibility = 'all' | 'private' | 'selected'
 
@@ -57,6 +57,7 @@ function routes(target: Target): Routes {
     case 'dependabot-organization':
       return { params: { org: target.org }, base: '/orgs/{org}/dependabot/secrets', org: target.org }
     case 'aws-secretsmanager':
+    case 'aws-ssm':
       throw new Error(`${formatScope(target)} is not a GitHub target`)
   }
 }
@@ -234,7 +235,7 @@ export function createGitHubStore(
 const advice =
   (target: Target) =>
   (status: number): string => {
-    const permission: Record<Exclude<Target['kind'], 'aws-secretsmanager'>, string> = {
+    const permission: Record<GitHubScope['kind'], string> = {
       repository: 'the repository permission "Secrets: read and write"',
       environment: 'the repository permissions "Secrets: read and write" and "Environments: read"',
       dependabot: 'the repository permission "Dependabot secrets: read and write"',
@@ -245,11 +246,11 @@ const advice =
       case 401:
         return 'The github-token is invalid or expired.'
       case 403:
-        return target.kind === 'aws-secretsmanager'
+        return !isGitHubScope(target)
           ? ''
           : `The github-token may not do this: it needs ${permission[target.kind]} (GITHUB_TOKEN never can).`
       case 404:
-        return target.kind === 'aws-secretsmanager'
+        return !isGitHubScope(target)
           ? ''
           : target.kind === 'organization' || target.kind === 'dependabot-organization'
             ? `The organization does not exist, or the token cannot see it; it needs ${permission[target.kind]}.`

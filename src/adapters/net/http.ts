@@ -37,7 +37,7 @@ export function createHttpClient(options: {
   onRetry?: (what: string, delayMs: number, attempt: number) => void
 }): HttpClient {
   const { timeoutMs, retry, onRetry } = options
-  // A plain Agent, or undici's EnvHttpProxyAgent when the runner sets a proxy.
+  // A plain Agent, or one that routes through the runner's proxy when it sets one (loopback always directly).
   const agent = createDispatcher(timeoutMs)
   const dispatcher = new RetryAgent(agent, {
     maxRetries: retry.retries,

@@ -6,14 +6,17 @@
  *   HTTP_PROXY for http endpoints; lower-case names first; http:// or https:// proxies only;
  * - NO_PROXY: comma- or space-separated hosts, each optionally with :PORT; an entry matches the host and its
  *   subdomains (a leading . or *. is ignored); * alone turns the proxy off. Checked for every request.
+ * - loopback (localhost, 127.0.0.0/8, ::1) is always reached directly, listed in NO_PROXY or not: a proxy
+ *   elsewhere could not reach this machine's test servers, and must never see what is sent to them.
  * Without a proxy variable nothing here builds or loads a proxy agent: the clients are exactly what they were.
  */
 import type { SQSClientConfig } from '@aws-sdk/client-sqs'
 import { Agent as AgentBase, type AgentConnectOpts } from 'agent-base'
 import * as http from 'node:http'
 import * as https from 'node:https'
-import { Agent, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici'
+import { Agent, Dispatcher, Pool, ProxyAgent } from 'undici'
 import { InputError } from '../../lib/input-error.js'
+import { isLoopbackHost } from '../../lib/loopback.js'
 
 export interface ProxySettings {
   /** For http:// endpoints. */
@@ -37,7 +40,7 @@ export function proxySettings(env: NodeJS.ProcessEnv = process.env): ProxySettin
 /** The proxy for a request to `host`:`port` over `protocol`, or undefined to connect directly. */
 export function proxyFor(settings: ProxySettings, protocol: 'http:' | 'https:', host: string, port: number): URL | undefined {
   const proxy = protocol === 'https:' ? settings.https : settings.http
-  if (!proxy) return undefined
+  if (!proxy || isLoopbackHost(host)) return undefined
   const name = plainHost(host.toLowerCase())
   const bypass = noProxyEntries(settings.noProxy).some(
     (entry) => (entry.port === undefined || entry.port === port) && (name === entry.host || name.endsWith(`.${entry.host}`)),
@@ -47,24 +50,72 @@ export function proxyFor(settings: ProxySettings, protocol: 'http:' | 'https:', 
 
 /**
  * The undici dispatcher for the Amazon endpoints, with a bound on connecting and on waiting for headers and
- * body. Through a proxy (EnvHttpProxyAgent, given the settings read here) the proxy connection and its
- * CONNECT answer get the same bounds: ProxyAgent replaces `connect` with its tunnel, and its client to the
- * proxy otherwise waits minutes.
+ * body. With a proxy variable, each request goes through the proxy or directly as proxyFor says, the same
+ * decision the AWS clients get. Through the proxy the proxy connection and its CONNECT answer get the same
+ * bounds: ProxyAgent replaces `connect` with its tunnel, and its client to the proxy otherwise waits minutes.
  */
 export function createDispatcher(timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Dispatcher {
   const options = { connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
   const settings = proxySettings(env)
   if (!settings) return new Agent(options)
-  return new EnvHttpProxyAgent({
-    ...options,
-    // '' rather than undefined, so that undici does not read the environment again on its own terms.
-    httpProxy: settings.http?.href ?? '',
-    httpsProxy: settings.https?.href ?? '',
-    noProxy: settings.noProxy,
-    proxyTls: { timeout: timeoutMs },
-    requestTls: { timeout: timeoutMs },
-    clientFactory: (origin, opts) => new Pool(origin, { ...opts, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
-  })
+  return new ProxyDispatcher(
+    settings,
+    new Agent(options),
+    (proxy) =>
+      new ProxyAgent({
+        ...options,
+        uri: proxy.href,
+        proxyTls: { timeout: timeoutMs },
+        requestTls: { timeout: timeoutMs },
+        clientFactory: (origin, opts) => new Pool(origin, { ...opts, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
+      }),
+  )
+}
+
+/**
+ * Routes each request by its origin, as proxyFor decides: to the direct agent, or to the proxy's agent (one per
+ * proxy URL, built on first use). undici's EnvHttpProxyAgent cannot be used for this: its NO_PROXY matching
+ * has no rule for loopback, and would read the list on its own terms.
+ */
+class ProxyDispatcher extends Dispatcher {
+  private readonly proxied = new Map<string, Dispatcher>()
+
+  constructor(
+    private readonly settings: ProxySettings,
+    private readonly direct: Dispatcher,
+    private readonly through: (proxy: URL) => Dispatcher,
+  ) {
+    super()
+  }
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    const url = new URL(String(options.origin))
+    const protocol = url.protocol === 'https:' ? 'https:' : 'http:'
+    const proxy = proxyFor(this.settings, protocol, url.hostname, Number(url.port) || (protocol === 'https:' ? 443 : 80))
+    if (!proxy) return this.direct.dispatch(options, handler)
+    let agent = this.proxied.get(proxy.href)
+    if (!agent) this.proxied.set(proxy.href, (agent = this.through(proxy)))
+    return agent.dispatch(options, handler)
+  }
+
+  override close(): Promise<void>
+  override close(callback: () => void): void
+  override close(callback?: () => void): Promise<void> | void {
+    const closed = Promise.all([this.direct, ...this.proxied.values()].map((d) => d.close())).then(() => undefined)
+    if (!callback) return closed
+    void closed.then(callback, callback)
+  }
+
+  override destroy(): Promise<void>
+  override destroy(error: Error | null): Promise<void>
+  override destroy(callback: () => void): void
+  override destroy(error: Error | null, callback: () => void): void
+  override destroy(error?: Error | null | (() => void), callback?: () => void): Promise<void> | void {
+    if (typeof error === 'function') return this.destroy(null, error)
+    const destroyed = Promise.all([this.direct, ...this.proxied.values()].map((d) => d.destroy(error ?? null))).then(() => undefined)
+    if (!callback) return destroyed
+    void destroyed.then(callback, callback)
+  }
 }
 
 /**

@@ -158,7 +158,7 @@ export async function storedSince(run: Run, since: number): Promise<boolean> {
 
 function currentSecretRejected(run: Run): Error {
   return new Error(
-    `nothing was rotated: LWA rejects the current client-secret (${run.currentRejected!.message}), and no new secret for this client waits in the queue. ` +
+    `nothing was rotated: LWA rejects the client-id or client-secret (${run.currentRejected!.message}), and no new secret for this client waits in the queue. ` +
       'If it expired, generate a new secret for the application in Solution Provider Portal / Developer Console (Apps and Services → Develop Apps → ' +
       'LWA credentials → Rotate secret), store it in the secret this workflow reads, and re-run. If client-id or client-secret is wrong, correct it.',
   )

@@ -75,7 +75,7 @@ function rejection(result: PromiseSettledResult<unknown>): LwaError | undefined 
 
 /** Who a preflight failure belongs to: the input a person must change. */
 function preflightSubject(check: string, error: unknown): string {
-  if (check === 'LWA') return error instanceof LwaError && error.secretRejected ? 'The current client-secret' : 'LWA (lwa-endpoint)'
+  if (check === 'LWA') return error instanceof LwaError && error.secretRejected ? 'The client-id or client-secret' : 'LWA (lwa-endpoint)'
   if (check === 'refresh-token') {
     return error instanceof LwaError && (error.code === 'invalid_grant' || error.secretRejected)
       ? 'The refresh-token'

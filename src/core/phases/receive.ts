@@ -17,8 +17,9 @@ export async function receive(run: Run): Promise<Candidate | undefined> {
     deps.log.info(`Received the new secret in ${describe(arrived)} (${reader.claims.size} message(s) for this client held).`)
     return arrived
   }
-  // Another run for this application may have taken this rotation's message and finished the job.
-  if (await storedSince(run, run.startedAt)) {
+  // Another run for this application may have taken this rotation's message and finished the job: every target
+  // written after this run's rotate call (a write before it cannot hold this rotation's secret).
+  if (await storedSince(run, run.rotatedAt ?? run.startedAt)) {
     deps.log.info('Another run took the new secret from the queue and stored it in every target.')
     return undefined
   }

@@ -17,10 +17,9 @@ const MIN_RECEIVE_MS = 15_000
 export async function callRotate(run: Run, attempt: number): Promise<{ rotated: true } | { rotated: false; contended: boolean }> {
   const { deps, plan, reader } = run
   const { clock, log } = deps
-  if (attempt === 1) {
-    await prove(run, run.queue!)
-    await remember(run)
-  }
+  if (attempt === 1) await prove(run, run.queue!)
+  // Before every call: Amazon refused the one before, and a run stopped while it waited left nothing outstanding.
+  await remember(run)
   try {
     // Claims sent before this call are not its secret: an earlier rotation's secret is the old one now.
     run.rotatedAt = clock.now()

@@ -23,7 +23,9 @@ export async function store(run: Run, chosen: Candidate): Promise<void> {
         deps.log.info(
           target.kind === 'aws-secretsmanager'
             ? `${entry.target}: version ${version ?? '?'} is AWSCURRENT.`
-            : `${entry.target}: ${target.secretName} ${entry.status}.`,
+            : target.kind === 'aws-ssm'
+              ? `${entry.target}: version ${version ?? '?'} holds the new secret.`
+              : `${entry.target}: ${target.secretName} ${entry.status}.`,
         )
       } catch (error) {
         entry.status = 'failed'
@@ -43,6 +45,7 @@ export async function commit(run: Run, chosen: Candidate): Promise<void> {
   const cleared = clearRecord(run)
   const { deleted, failed, released } = await reader.claims.settle((c) => (deletable(c, chosen, plan.verify) ? 'delete' : 'release'))
   await cleared
+  run.report.message = failed ? 'delete failed' : 'deleted'
   deps.log.info(
     `Every target holds the new secret; deleted ${deleted} new-secret message(s) for this client from the queue` +
       `${failed ? ` (${failed} could not be deleted: they reappear, and a later run deletes them without storing or deploying again; check that the credentials may sqs:DeleteMessage)` : ''}` +
@@ -57,6 +60,7 @@ export async function finishStored(run: Run): Promise<void> {
   const stored = reader.claims.values.filter((c) => c.state === 'stored')
   const { deleted, failed } = await reader.claims.settle((c) => (c.state === 'stored' ? 'delete' : 'release'))
   run.report.messageKept = failed > 0
+  run.report.message = failed ? 'delete failed' : 'deleted'
   if (failed) {
     deps.log.warning(
       `${stored.map(describe).join(', ')}: its secret is in every target, but ${failed} message(s) could not be deleted; ` +
