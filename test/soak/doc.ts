@@ -50,7 +50,7 @@ export function renderSoakSection(): string {
     '',
     'A violation prints the seed, the episode and the command that reproduces it, and writes a report (the draw,',
     "Amazon's rotations with what every target held at each, and every run's log with the masked values left out) to a",
-    'folder in the system temp folder (`--out` chooses another). `npm test` runs ten fixed episodes chosen to cover every',
+    'folder in the system temp folder (`--out` chooses another). `npm test` runs eleven fixed episodes chosen to cover every',
     "kind of fault but the minute-long ones: two runs at once, Amazon's 429, a lost answer to the rotate call",
     '(test/soak/soak.test.ts).',
     '',
