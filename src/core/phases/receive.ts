@@ -25,7 +25,7 @@ export async function receive(run: Run): Promise<Candidate | undefined> {
   }
   const day = run.outstanding ? ` The secret the targets hold stops working on ${isoDay(run.outstanding.deadline)}.` : ''
   throw new Error(
-    `No new-secret message for ${plan.clientId} arrived within ${Math.round(plan.receiveTimeoutMs / 1000)} s of the rotation.${day} ` +
+    `No new-secret message for ${plan.clientId} arrived within ${Math.round((deps.clock.now() - (run.rotatedAt ?? run.startedAt)) / 1000)} s of the rotation.${day} ` +
       'If Amazon delivers it later, the next run stores it without rotating again; if it never arrives, the next run stops and says so. ' +
       'Check that the queue is subscribed to "Application Client New Secret" in Developer Console → Notification Preferences and that its access policy lets Amazon (account 437568002678) send to it.',
   )
@@ -37,11 +37,12 @@ export async function receive(run: Run): Promise<Candidate | undefined> {
  * look that decided to rotate, and only another rotation after this one could send a newer secret.
  */
 export async function verifyArrived(run: Run): Promise<Candidate> {
+  const since = run.deps.clock.now()
   const chosen = await choose(run, ours(run))
   if (chosen) return chosen
   const young = run.reader.claims.values.filter((c) => c.state === 'young')
   throw new Error(
-    `LWA did not accept the new secret of ${young.map(describe).join(', ') || 'the new-secret message'} within ${VERIFY_WINDOW_MS / 1000} s; it is kept in the queue. ` +
+    `LWA did not accept the new secret of ${young.map(describe).join(', ') || 'the new-secret message'} within ${Math.round((run.deps.clock.now() - since) / 1000)} s (at most ${VERIFY_WINDOW_MS / 1000} s, within receive-timeout); it is kept in the queue. ` +
       'A new secret can take a while to become active: the next run tries it again before anything else, and one that LWA still refuses an hour after it was sent is cleared. ' +
       'If LWA keeps refusing it, check that client-id names the application that was rotated.',
   )
