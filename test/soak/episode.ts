@@ -194,6 +194,9 @@ export async function runEpisode(draw: Draw, options: EpisodeOptions): Promise<E
     // Without faults until a run succeeds and no message of this client is left: a copy that reaches the queue after
     // a successful run (a late duplicate, or one a killed run held) is the next scheduled run's to take.
     const undelivered = () => ours().some((r) => r.delivery === 'dropped')
+    // A run that stops naming the day of a recorded rotation whose secret never came (a run killed between recording
+    // its rotate call and Amazon's answer leaves that too) is answered as a person would: the next run passes force.
+    let namedTheDay = false
     for (let i = 1; ; i++) {
       // After a failure the next run starts at once, as a re-run would, whatever Amazon still has to deliver.
       const succeeded = last.some((r) => r.code === 0)
@@ -208,8 +211,11 @@ export async function runEpisode(draw: Draw, options: EpisodeOptions): Promise<E
         const deadline = Date.now() + LEASE_WAIT_MS
         while (world.sqs.contents(world.queueName).inFlight.length && Date.now() < deadline) await sleep(500)
       }
-      const run = await one(`clean ${i}`, {}, { force: HAS_FORCE_INPUT && undelivered() })
+      const run = await one(`clean ${i}`, {}, { force: HAS_FORCE_INPUT && (undelivered() || namedTheDay) })
       last = [run]
+      namedTheDay = run.errors.some((e) =>
+        /its new secret is not in the queue\. The secret the targets hold stops working on \d{4}-\d{2}-\d{2}/.test(e),
+      )
       if (!HAS_FORCE_INPUT && undelivered() && refusedNamingTheDay(run, rotationsDuring(ours(), run))) {
         expectedRefusal = true
         break
