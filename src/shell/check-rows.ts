@@ -12,6 +12,7 @@ import { amazonMaySend, strangers } from '../core/queue-policy.js'
 import type { Plan } from '../core/rotation.js'
 import { isoDay, parseOutstanding } from '../core/rotation-record.js'
 import { formatTarget, type Target } from '../core/targets.js'
+import { remoteText } from '../lib/remote-text.js'
 import type { IssueTracker } from '../core/ports.js'
 import type { Deps } from '../core/rotation.js'
 
@@ -134,7 +135,8 @@ function queueRows(stats: QueueStats, queueAccount: string | undefined): Check[]
       ? {
           name: 'Only Amazon may send, and only this account may receive or delete',
           ok: false,
-          detail: `${others.join('; ')}. Anyone who may send can plant messages, and anyone who may receive can read the new secret: narrow the queue policy (docs/security.md).`,
+          // Principals are the policy's text, from AWS: neutralised before they reach the log.
+          detail: `${remoteText(others.join('; '), 600)}. Anyone who may send can plant messages, and anyone who may receive can read the new secret: narrow the queue policy (docs/security.md).`,
         }
       : {
           name: 'Only Amazon may send, and only this account may receive or delete',
